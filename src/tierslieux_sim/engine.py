@@ -1,0 +1,189 @@
+"""The engine: scenario → keyed draws → model, chunk by chunk → :class:`Results`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .model import run_model
+from .model.accounts import draw_indicators
+from .notices import Notice, emit
+from .results import Results, ResultsCollector
+from .sampling import (
+    BLOCK_DRAWS,
+    SAMPLINGS,
+    correlate_uniforms,
+    is_valid_correlation,
+    nearest_correlation_matrix,
+    normal_correlation_from_rank,
+    uniforms_for_inputs,
+)
+from .scenario.distributions import _Distribution
+from .scenario.paths import plain_parameters
+from .scenario.paths import uncertain_leaves as find_uncertain_leaves
+from .scenario.schema import Scenario
+
+Keep = Literal["full", "summary"]
+DEFAULT_CHUNK_DRAWS = 16 * BLOCK_DRAWS
+AWARD_SUFFIX = ".award"  # key of the uniform deciding whether a grant or subsidy is awarded
+
+
+@dataclass(frozen=True)
+class InputPlan:
+    """What must be drawn for a scenario: uncertain leaves, award draws, correlations."""
+
+    leaves: dict[str, _Distribution]
+    award_paths: tuple[str, ...]
+    correlated_paths: tuple[str, ...] = ()
+    normal_correlation: np.ndarray | None = None
+    notices: tuple[Notice, ...] = field(default=())
+
+    @property
+    def random_paths(self) -> tuple[str, ...]:
+        """Every path that consumes a column of uniforms, in a stable order."""
+        return (*self.leaves, *self.award_paths)
+
+
+def plan_inputs(scenario: Scenario) -> InputPlan:
+    """List the scenario's random inputs and build (and repair) its correlation matrix."""
+    leaves = find_uncertain_leaves(scenario)
+    award_paths = tuple(
+        [f"investment.grants[{i}]{AWARD_SUFFIX}" for i in range(len(scenario.investment.grants))]
+        + [f"operating_subsidies[{i}]{AWARD_SUFFIX}"
+           for i in range(len(scenario.operating_subsidies))])
+    if not scenario.correlations:
+        return InputPlan(leaves, award_paths)
+    correlated = tuple(sorted({path for c in scenario.correlations for path in (c.a, c.b)}))
+    position = {path: i for i, path in enumerate(correlated)}
+    rank_matrix = np.eye(len(correlated))
+    for c in scenario.correlations:
+        i, j = position[c.a], position[c.b]
+        rank_matrix[i, j] = rank_matrix[j, i] = c.rank_correlation
+    normal = normal_correlation_from_rank(rank_matrix)
+    notices: tuple[Notice, ...] = ()
+    if not is_valid_correlation(normal):
+        repaired = nearest_correlation_matrix(normal)
+        largest_change = float(np.abs(repaired - normal).max())
+        notices = (emit(Notice("correlation_repaired", {"max_change": f"{largest_change:.3f}"},
+                               "correlations")),)
+        normal = repaired
+    return InputPlan(leaves, award_paths, correlated, normal, notices)
+
+
+def draw_input_values(plan: InputPlan, seed: int, start: int, stop: int, sampling: str
+                      ) -> dict[str, np.ndarray]:
+    """Values of every uncertain leaf and award uniform for draws ``start … stop − 1``."""
+    uniforms = uniforms_for_inputs(seed, plan.random_paths, start, stop, sampling)
+    if plan.correlated_paths:
+        assert plan.normal_correlation is not None
+        columns = np.column_stack([uniforms[path] for path in plan.correlated_paths])
+        correlated = correlate_uniforms(columns, plan.normal_correlation)
+        for column, path in enumerate(plan.correlated_paths):
+            uniforms[path] = correlated[:, column]
+    values = {path: distribution.ppf(uniforms[path]) for path, distribution in plan.leaves.items()}
+    values.update({path: uniforms[path] for path in plan.award_paths})
+    return values
+
+
+def central_input_values(plan: InputPlan) -> dict[str, np.ndarray]:
+    """Median of every input (awards: granted when more likely than not)."""
+    values = {path: np.array([distribution.median()])
+              for path, distribution in plan.leaves.items()}
+    values.update({path: np.array([0.5]) for path in plan.award_paths})
+    return values
+
+
+def model_parameters(scenario: Scenario, values: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The plain parameter tree for the model: each drawn leaf a ``(draws, 1)`` column."""
+    parameters = plain_parameters(scenario, lambda path, _d: values[path][:, None])
+    for key, items in (("grants", parameters["investment"]["grants"]),
+                       ("subsidies", parameters["operating_subsidies"])):
+        prefix = "investment.grants" if key == "grants" else "operating_subsidies"
+        for i, item in enumerate(items):
+            item["award_uniform"] = values[f"{prefix}[{i}]{AWARD_SUFFIX}"][:, None]
+    return parameters
+
+
+def _resolve_seed(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
+    """SPEC 7: an int, a Generator, a SeedSequence or None (fresh entropy, recorded)."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
+    if isinstance(seed, np.random.SeedSequence):
+        return int(seed.generate_state(2, np.uint64)[0])
+    if isinstance(seed, bool | float) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    return int(seed)
+
+
+def _chunks(draws: int, chunk_draws: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, draws, chunk_draws):
+        yield start, min(start + chunk_draws, draws)
+
+
+def simulate(
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+    sampling: str = "random",
+    chunk_draws: int | None = None,
+    keep: Keep = "full",
+    progress: bool = False,
+) -> Results:
+    """Run ``draws`` Monte Carlo draws of ``scenario`` and its central (median-input) case.
+
+    Parameters
+    ----------
+    draws : number of draws (≥ 1).
+    seed : reproducibility key; the same seed gives bit-identical results whatever
+        ``chunk_draws``. ``None`` draws fresh entropy, recorded in ``Results.seed``.
+    sampling : ``"random"``, ``"lhs"`` (Latin hypercube) or ``"sobol"``.
+    chunk_draws : draws simulated at once (default 16 384); bounds memory in long runs.
+    keep : ``"full"`` keeps every variable per draw and month in ``Results.dataset``;
+        ``"summary"`` keeps per-draw indicators and monthly means only (bounded memory).
+    progress : show a progress bar (after one second) on standard error.
+    """
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
+        raise ValueError(f"draws must be a positive integer, got {draws!r}")
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
+    if keep not in ("full", "summary"):
+        raise ValueError(f"keep must be 'full' or 'summary', got {keep!r}")
+    chunk_draws = DEFAULT_CHUNK_DRAWS if chunk_draws is None else int(chunk_draws)
+    if chunk_draws < 1:
+        raise ValueError(f"chunk_draws must be positive, got {chunk_draws!r}")
+    seed_value = _resolve_seed(seed)
+    plan = plan_inputs(scenario)
+    notices = list(plan.notices)
+    if sampling == "sobol":
+        notices.append(emit(Notice("sobol_not_keyed")))
+
+    n_months = scenario.horizon_months
+    opening_month_of_year = int(scenario.simulation.opening_month[5:7]) - 1
+
+    def run(values: dict[str, np.ndarray], n_draws: int):
+        accounts = run_model(model_parameters(scenario, values), n_draws, n_months,
+                             opening_month_of_year)
+        indicators = draw_indicators(accounts.own_revenue_eur, accounts.operating_costs_eur,
+                                     accounts.cash_eur, accounts.balancing_subsidy_eur,
+                                     np.broadcast_to(accounts.occupancy.occupancy_rate,
+                                                     (n_draws, n_months)))
+        return accounts, indicators
+
+    central = ResultsCollector(scenario, 1, keep="full")
+    central.add(0, 1, *run(central_input_values(plan), 1))
+
+    collector = ResultsCollector(scenario, int(draws), keep=keep)
+    with tqdm(total=int(draws), disable=not progress, delay=1.0, unit="tirages",
+              desc="Simulation", leave=False) as bar:
+        for start, stop in _chunks(int(draws), chunk_draws):
+            values = draw_input_values(plan, seed_value, start, stop, sampling)
+            collector.add(start, stop, *run(values, stop - start))
+            bar.update(stop - start)
+    return Results.from_collectors(scenario, collector, central, seed=seed_value,
+                                   sampling=sampling, keep=keep, notices=notices)

@@ -1,0 +1,85 @@
+"""Accounts, cash, the balancing subsidy and per-draw indicators."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cash_position_eur(initial_cash_eur: float, cash_flow_eur: np.ndarray) -> np.ndarray:
+    """Cash at the end of each month: ``cash(m) = cash(m − 1) + cash_flow(m)``."""
+    return initial_cash_eur + np.cumsum(cash_flow_eur, axis=1)
+
+
+def cumulative_balancing_subsidy_eur(cash_eur: np.ndarray) -> np.ndarray:
+    """Public money needed so far to keep cash ≥ 0: ``max(0, −min_{k ≤ m} cash(k))``."""
+    return np.maximum(0.0, -np.minimum.accumulate(cash_eur, axis=1))
+
+
+def monthly_increments(cumulative: np.ndarray) -> np.ndarray:
+    """Inverse of a cumulative sum along months."""
+    return np.diff(cumulative, axis=1, prepend=0.0)
+
+
+def yearly_totals(monthly: np.ndarray) -> np.ndarray:
+    """Sum of each 12-month year: ``(draws, months)`` → ``(draws, years)``."""
+    draws, months = monthly.shape
+    return monthly.reshape(draws, months // 12, 12).sum(axis=2)
+
+
+def yearly_means(monthly: np.ndarray) -> np.ndarray:
+    draws, months = monthly.shape
+    return monthly.reshape(draws, months // 12, 12).mean(axis=2)
+
+
+def trailing_12_month_sum(monthly: np.ndarray) -> np.ndarray:
+    """Sum of the last 12 months at each month; NaN before a full year has passed."""
+    cumulative = np.cumsum(monthly, axis=1)
+    trailing = cumulative.copy()
+    trailing[:, 12:] -= cumulative[:, :-12]
+    trailing[:, :11] = np.nan
+    return trailing
+
+
+def autonomy_month(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray) -> np.ndarray:
+    """First month (counted from 1) from which trailing-12-month own revenue covers
+    trailing-12-month operating costs in every later month up to the horizon; NaN if never.
+
+    Requiring it to hold to the horizon keeps a passing good month (or the end of an aided
+    contract) from being mistaken for autonomy.
+    """
+    covered = trailing_12_month_sum(own_revenue_eur) >= trailing_12_month_sum(operating_costs_eur)
+    covered_until_horizon = np.flip(np.logical_and.accumulate(np.flip(covered, axis=1), axis=1),
+                                     axis=1)
+    ever = covered_until_horizon.any(axis=1)
+    first = np.argmax(covered_until_horizon, axis=1).astype(float) + 1.0
+    return np.where(ever, first, np.nan)
+
+
+def self_financing_ratio(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray
+                         ) -> np.ndarray:
+    """Own revenue ÷ operating costs per year [ratio], ``(draws, years)``."""
+    costs = yearly_totals(operating_costs_eur)
+    return np.divide(yearly_totals(own_revenue_eur), costs, out=np.full_like(costs, np.nan),
+                     where=costs > 0)
+
+
+def draw_indicators(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray,
+                    cash_eur: np.ndarray, balancing_subsidy_eur: np.ndarray,
+                    occupancy_rate: np.ndarray) -> dict[str, np.ndarray]:
+    """One value per draw: autonomy month, cash extremes, balancing subsidy (total and per
+    year), occupancy and self-financing ratio per year. Years count from 1 in names."""
+    indicators = {
+        "autonomy_month": autonomy_month(own_revenue_eur, operating_costs_eur),
+        "min_cash_eur": cash_eur.min(axis=1),
+        "cash_at_horizon_eur": cash_eur[:, -1],
+        "balancing_subsidy_eur": balancing_subsidy_eur.sum(axis=1),
+    }
+    per_year = {
+        "balancing_subsidy_year_{}_eur": yearly_totals(balancing_subsidy_eur),
+        "occupancy_rate_year_{}": yearly_means(occupancy_rate),
+        "self_financing_ratio_year_{}": self_financing_ratio(own_revenue_eur, operating_costs_eur),
+    }
+    for pattern, table in per_year.items():
+        for year in range(table.shape[1]):
+            indicators[pattern.format(year + 1)] = table[:, year]
+    return indicators

@@ -1,0 +1,116 @@
+"""Investment, its renewal and depreciation; investment grants; the loan; operating
+subsidies. Amounts in € per month, shaped ``(draws, months)`` or broadcastable to it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .timeline import month_index
+
+
+def purchase_months(purchase_month: int, lifetime_years: int, renewed: bool, n_months: int
+                    ) -> list[int]:
+    """Month indices (from 0) at which a line is bought: first purchase, then renewals."""
+    first = purchase_month - 1
+    step = 12 * lifetime_years
+    last = n_months - 1 if renewed else first
+    return list(range(first, last + 1, step)) if first < n_months else []
+
+
+def investment_line_flows_eur(line: dict, cost_yearly_rate, n_months: int
+                              ) -> tuple[np.ndarray, np.ndarray]:
+    """Cash paid for a line and its straight-line depreciation [€/month].
+
+    Renewals cost the first amount indexed by the cost indexation to their year.
+    """
+    months = month_index(n_months)
+    lifetime_months = 12 * line["lifetime_years"]
+    spent = np.zeros((1, n_months))
+    depreciation = np.zeros((1, n_months))
+    for month in purchase_months(line["purchase_month"], line["lifetime_years"], line["renewed"],
+                                 n_months):
+        index = (1.0 + np.asarray(cost_yearly_rate)) ** (month // 12)
+        spent = spent + (months == month) * index
+        in_service = (months >= month) & (months < month + lifetime_months)
+        depreciation = depreciation + in_service * index / lifetime_months
+    return line["amount_eur"] * spent, line["amount_eur"] * depreciation
+
+
+def initial_investment_eur(lines: list[dict]):
+    """Sum of every line's first purchase [€]: the default eligible cost of grants."""
+    return sum((line["amount_eur"] for line in lines), 0.0)
+
+
+def awarded(award_probability: float, award_uniform) -> np.ndarray | float:
+    """1.0 where the grant or subsidy is awarded in a draw, else 0.0 (Bernoulli by uniform)."""
+    return (np.asarray(award_uniform) < award_probability).astype(float)
+
+
+def investment_grant_amount_eur(grant: dict, default_eligible_cost_eur):
+    """The amount of a grant if awarded [€]: given, or rate × eligible cost within its cap."""
+    if grant["amount_eur"] is not None:
+        amount = grant["amount_eur"]
+    else:
+        eligible = grant["eligible_cost_eur"]
+        if eligible is None:
+            eligible = default_eligible_cost_eur
+        amount = grant["rate_of_eligible_cost"] * eligible
+    if grant["cap_eur"] is not None:
+        amount = np.minimum(amount, grant["cap_eur"])
+    return amount * awarded(grant["award_probability"], grant["award_uniform"])
+
+
+def lump_sum_at(amount_eur, month: int, n_months: int) -> np.ndarray:
+    """``amount_eur`` paid in month index ``month`` (nothing if beyond the horizon)."""
+    return amount_eur * (month_index(n_months) == month)
+
+
+def loan_flows_eur(loan: dict, n_months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disbursement, interest and principal repaid of a constant-annuity loan [€/month].
+
+    Interest only during the deferral, then ``years × 12`` equal payments
+    ``A = P r / (1 − (1 + r) ** −n)`` with monthly rate ``r`` (``A = P / n`` when r = 0).
+    """
+    principal = np.asarray(loan["amount_eur"], dtype=float)
+    monthly_rate = np.asarray(loan["annual_rate"], dtype=float) / 12.0
+    n_payments = 12 * loan["years"]
+    disbursement_month = loan["disbursement_month"] - 1
+    months_after = month_index(n_months) - disbursement_month
+    in_deferral = (months_after >= 1) & (months_after <= loan["deferral_months"])
+    payment_number = months_after - loan["deferral_months"]  # 1 … n during repayment
+    repaying = (payment_number >= 1) & (payment_number <= n_payments)
+
+    positive_rate = monthly_rate > 0
+    safe_rate = np.where(positive_rate, monthly_rate, 1.0)  # avoids 0/0 where r = 0
+    growth = (1.0 + safe_rate) ** n_payments
+    annuity = np.where(positive_rate, principal * safe_rate * growth / (growth - 1.0),
+                       principal / n_payments)
+    paid_before = np.clip(payment_number - 1, 0, n_payments)
+    growth_before = (1.0 + safe_rate) ** paid_before
+    balance_before = np.where(
+        positive_rate,
+        principal * growth_before - annuity * (growth_before - 1.0) / safe_rate,
+        principal - annuity * paid_before)
+
+    disbursed = principal * (months_after == 0)
+    interest = principal * monthly_rate * in_deferral + balance_before * monthly_rate * repaying
+    repaid = (annuity - balance_before * monthly_rate) * repaying
+    return disbursed, interest, repaid
+
+
+def operating_subsidy_flows_eur(subsidy: dict, n_months: int) -> tuple[np.ndarray, np.ndarray]:
+    """Accrued subsidy (annual amount ÷ 12 each month of its years) and cash received (each
+    year's amount, ``payment_delay_months`` after that year starts) [€/month]."""
+    months = month_index(n_months)
+    first_year = subsidy["start_year"] - 1
+    years = range(first_year, first_year + subsidy["duration_years"])
+    is_awarded = awarded(subsidy["award_probability"], subsidy["award_uniform"])
+    accrued_pattern = np.zeros((1, n_months))
+    received_pattern = np.zeros((1, n_months))
+    for year in years:
+        taper = (1.0 - subsidy["yearly_taper_rate"]) ** (year - first_year)
+        accrued_pattern = accrued_pattern + taper / 12.0 * (months // 12 == year)
+        received_pattern = received_pattern + taper * (
+            months == 12 * year + subsidy["payment_delay_months"])
+    amount = subsidy["amount_eur_per_year"] * is_awarded
+    return amount * accrued_pattern, amount * received_pattern

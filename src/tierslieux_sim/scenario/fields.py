@@ -1,0 +1,124 @@
+"""Field metadata: every scenario field declares, in one place, its French and English label,
+unit, bounds, help text and whether it may be uncertain.
+
+The docs generator, the JSON Schema, the validation messages and (later) the dashboard
+widgets all read this metadata, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from .distributions import _Distribution
+
+
+@dataclass(frozen=True)
+class FieldMeta:
+    """What a user-facing field says about itself."""
+
+    label_fr: str
+    label_en: str
+    unit: str = ""
+    help_fr: str = ""
+    help_en: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    uncertain: bool = False
+
+    def label(self, language: str) -> str:
+        return self.label_fr if language == "fr" else self.label_en
+
+    def help(self, language: str) -> str:
+        return self.help_fr if language == "fr" else self.help_en
+
+
+_META_KEY = "x-tierslieux"
+
+
+def described(
+    default: Any = ...,
+    *,
+    fr: str,
+    en: str,
+    unit: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    help_fr: str = "",
+    help_en: str = "",
+    uncertain: bool = False,
+    **field_kwargs: Any,
+) -> Any:
+    """A pydantic ``Field`` carrying its :class:`FieldMeta` (labels, unit, bounds, help)."""
+    meta = FieldMeta(fr, en, unit, help_fr, help_en, ge, le, uncertain)
+    extra: dict[str, Any] = {_META_KEY: meta.__dict__.copy(), "title": fr}
+    if ge is not None:
+        extra["minimum"] = ge
+    if le is not None:
+        extra["maximum"] = le
+    return Field(default, description=help_en or en, json_schema_extra=extra, **field_kwargs)
+
+
+def field_meta(model: type[BaseModel], name: str) -> FieldMeta | None:
+    """The metadata of field ``name`` of ``model``, or None for a field without it."""
+    extra = model.model_fields[name].json_schema_extra
+    if not isinstance(extra, dict) or _META_KEY not in extra:
+        return None
+    return FieldMeta(**extra[_META_KEY])  # type: ignore[arg-type]
+
+
+def _format_number(value: float) -> str:
+    return f"{value:g}"
+
+
+def check_bounds(value: Any, meta: FieldMeta) -> None:
+    """Raise a ``tl_bound`` error when a number or a distribution's range leaves the bounds."""
+    low = -math.inf if meta.minimum is None else meta.minimum
+    high = math.inf if meta.maximum is None else meta.maximum
+    if isinstance(value, _Distribution):
+        draw_low, draw_high = value.support()
+        if draw_low < low or draw_high > high:
+            raise PydanticCustomError(
+                "tl_bound_dist",
+                "distribution draws range over [{draw_low}, {draw_high}], must stay in [{low}, {high}]",
+                {"low": _format_number(low), "high": _format_number(high),
+                 "draw_low": _format_number(draw_low), "draw_high": _format_number(draw_high)},
+            )
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not low <= value <= high:
+            raise PydanticCustomError(
+                "tl_bound", "must be in [{low}, {high}], got {found}",
+                {"low": _format_number(low), "high": _format_number(high),
+                 "found": _format_number(value)},
+            )
+    elif isinstance(value, list):
+        for item in value:
+            check_bounds(item, meta)
+
+
+class Section(BaseModel):
+    """Base of every scenario table: frozen, strict, unknown keys rejected, bounds checked."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_declared_bounds(cls, value: Any, info: ValidationInfo) -> Any:
+        meta = field_meta(cls, info.field_name) if info.field_name else None
+        if meta is not None and value is not None:
+            check_bounds(value, meta)
+        return value
+
+
+def require_unique_names(items: list[Any], attribute: str = "name") -> None:
+    """Names of list items (segments, lines…) must be unique: they label results."""
+    seen: set[str] = set()
+    for item in items:
+        name = getattr(item, attribute)
+        if name in seen:
+            raise PydanticCustomError("tl_unique", "duplicate name {name!r}", {"name": name})
+        seen.add(name)

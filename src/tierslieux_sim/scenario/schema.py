@@ -1,0 +1,467 @@
+"""The scenario schema (pydantic v2): one frozen model per section of a scenario file.
+
+Every user-facing field is declared with :func:`described` (French and English label, unit,
+bounds, help, whether it may be uncertain). Numeric leaves typed ``UncertainNumber`` accept a
+number or a distribution inline table. Years and months in files count from 1 (year 1 is the
+first twelve months after opening); the model counts from 0.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .distributions import UncertainNumber
+from .fields import Section, described, require_unique_names
+
+SCHEMA_VERSION = 1
+
+PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership", "dedicated_desk", "office_seat")
+FLEX_PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership")
+
+
+def _section(fr: str, en: str) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"x-tierslieux-section": {"label_fr": fr, "label_en": en}})
+
+
+class Meta(Section):
+    model_config = _section("Description du scénario", "Scenario description")
+
+    name: str = described(fr="Nom du scénario", en="Scenario name", min_length=1)
+    territory: str = described("", fr="Territoire", en="Territory")
+    author: str = described("", fr="Auteur·rice", en="Author")
+    notes: str = described("", fr="Notes", en="Notes")
+
+
+class Simulation(Section):
+    model_config = _section("Horizon et trésorerie initiale", "Horizon and initial cash")
+
+    horizon_years: int = described(
+        10, fr="Horizon", en="Horizon", unit="ans", ge=1, le=30,
+        help_fr="Nombre d'années simulées à partir de l'ouverture.",
+        help_en="Number of years simulated from the opening.")
+    opening_month: str = described(
+        "2027-01", fr="Mois d'ouverture", en="Opening month", unit="AAAA-MM",
+        help_fr="Premier mois d'activité, au format AAAA-MM.",
+        help_en="First month of operation, as YYYY-MM.",
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    initial_cash_eur: float = described(
+        0.0, fr="Trésorerie initiale", en="Initial cash", unit="€", ge=0,
+        help_fr="Trésorerie disponible le jour de l'ouverture (apports, fonds propres).",
+        help_en="Cash available on opening day (contributions, equity).")
+
+
+class Site(Section):
+    model_config = _section("Site et capacité", "Site and capacity")
+
+    surface_m2: float = described(
+        fr="Surface", en="Surface area", unit="m²", ge=0,
+        help_fr="Surface louée ou mise à disposition (sert au loyer et à l'énergie).",
+        help_en="Surface rented or lent (drives rent and energy).")
+    flex_desks: int = described(
+        fr="Postes nomades", en="Flexible desks", unit="postes", ge=0,
+        help_fr="Postes partagés, utilisés à la journée ou par abonnement nomade.",
+        help_en="Shared desks used by the day or by flexible members.")
+    dedicated_desks: int = described(
+        0, fr="Postes dédiés", en="Dedicated desks", unit="postes", ge=0,
+        help_fr="Postes attitrés loués au mois.", help_en="Desks rented monthly to one person.")
+    private_offices: int = described(
+        0, fr="Bureaux privatifs", en="Private offices", unit="bureaux", ge=0)
+    seats_per_office: int = described(
+        1, fr="Places par bureau", en="Seats per office", unit="places", ge=1, le=20)
+    meeting_rooms: int = described(
+        0, fr="Salles de réunion", en="Meeting rooms", unit="salles", ge=0)
+    meeting_room_bookable_hours_per_day: float = described(
+        8.0, fr="Heures réservables par salle et par jour", en="Bookable hours per room per day",
+        unit="h/jour", ge=0, le=24)
+    open_days_per_month: float = described(
+        21.0, fr="Jours d'ouverture par mois", en="Open days per month", unit="jours/mois",
+        ge=1, le=31)
+    peak_to_mean_ratio: UncertainNumber = described(
+        1.5, fr="Rapport pic / moyenne de fréquentation", en="Peak-to-mean attendance ratio",
+        unit="", ge=1, le=5, uncertain=True,
+        help_fr="Les télétravailleurs viennent les mêmes jours : la capacité nomade utilisable "
+                "en moyenne est la capacité divisée par ce rapport.",
+        help_en="Teleworkers come on the same weekdays: the usable mean flexible capacity is "
+                "the capacity divided by this ratio.")
+
+
+class ProductMix(Section):
+    model_config = _section("Répartition par formule", "Product mix")
+
+    day_pass: float = described(0.0, fr="Pass journée", en="Day pass", unit="part", ge=0, le=1)
+    ten_day_pack: float = described(
+        0.0, fr="Carnet de 10 jours", en="10-day pack", unit="part", ge=0, le=1)
+    flex_membership: float = described(
+        0.0, fr="Abonnement nomade", en="Flexible membership", unit="part", ge=0, le=1)
+    dedicated_desk: float = described(
+        0.0, fr="Poste dédié", en="Dedicated desk", unit="part", ge=0, le=1)
+    office_seat: float = described(
+        0.0, fr="Place en bureau privatif", en="Private-office seat", unit="part", ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> ProductMix:
+        total = sum(getattr(self, product) for product in PRODUCTS)
+        if abs(total - 1) > 1e-6:
+            raise PydanticCustomError(
+                "tl_shares_sum", "shares must sum to 1, got {found}", {"found": round(total, 6)})
+        return self
+
+
+class Segment(Section):
+    model_config = _section("Segment de demande", "Demand segment")
+
+    name: str = described(fr="Nom du segment", en="Segment name", min_length=1)
+    pool_people: UncertainNumber = described(
+        fr="Population cible", en="Target pool", unit="personnes", ge=0, uncertain=True,
+        help_fr="Personnes de la zone de chalandise concernées par ce segment.",
+        help_en="People in the catchment area belonging to this segment.")
+    adoption_rate: UncertainNumber = described(
+        fr="Taux d'adoption à maturité", en="Adoption at maturity", unit="part", ge=0, le=1,
+        uncertain=True,
+        help_fr="Part de la population cible qui devient utilisatrice une fois le lieu connu.",
+        help_en="Share of the pool who become users once the place is established.")
+    months_to_maturity: UncertainNumber = described(
+        24.0, fr="Durée de montée en charge", en="Months to maturity", unit="mois", ge=1, le=120,
+        uncertain=True,
+        help_fr="Mois pour atteindre l'adoption à maturité (courbe en S).",
+        help_en="Months to reach adoption at maturity (S-shaped ramp-up).")
+    days_per_month: UncertainNumber = described(
+        fr="Jours de présence par mois", en="Days of use per month", unit="jours/mois",
+        ge=0, le=31, uncertain=True)
+    product_mix: ProductMix = described(
+        fr="Répartition par formule", en="Product mix",
+        help_fr="Part des utilisateurs de chaque formule (somme = 1).",
+        help_en="Share of users on each product (sums to 1).")
+    seasonality: list[float] = described(
+        [1.0] * 12, fr="Saisonnalité (janv. → déc.)", en="Seasonality (Jan → Dec)",
+        unit="coefficient", ge=0, le=5, min_length=12, max_length=12,
+        help_fr="12 coefficients mensuels de fréquentation, 1 = mois normal.",
+        help_en="12 monthly attendance factors, 1 = normal month.")
+    price_elasticity: UncertainNumber = described(
+        0.0, fr="Élasticité-prix", en="Price elasticity", unit="", ge=-5, le=0, uncertain=True,
+        help_fr="Variation relative de la demande pour 1 % de prix en plus (ex. -0,3).",
+        help_en="Relative change in demand for a 1% higher price (e.g. -0.3).")
+    reference_price_eur_per_day: float = described(
+        10.0, fr="Prix de référence", en="Reference price", unit="€ HT/jour", ge=0.01,
+        help_fr="Prix moyen par jour auquel le taux d'adoption a été estimé.",
+        help_en="Mean price per day at which the adoption rate was estimated.")
+
+
+class Demand(Section):
+    model_config = _section("Demande", "Demand")
+
+    segments: list[Segment] = described(
+        fr="Segments de demande", en="Demand segments", min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Demand:
+        require_unique_names(self.segments)
+        return self
+
+
+class Prices(Section):
+    model_config = _section("Tarifs (HT)", "Prices (excl. VAT)")
+
+    day_pass_eur: UncertainNumber = described(
+        fr="Pass journée", en="Day pass", unit="€ HT", ge=0, uncertain=True)
+    ten_day_pack_eur: UncertainNumber = described(
+        0.0, fr="Carnet de 10 jours", en="10-day pack", unit="€ HT", ge=0, uncertain=True)
+    flex_membership_eur_per_month: UncertainNumber = described(
+        0.0, fr="Abonnement nomade", en="Flexible membership", unit="€ HT/mois", ge=0,
+        uncertain=True)
+    dedicated_desk_eur_per_month: UncertainNumber = described(
+        0.0, fr="Poste dédié", en="Dedicated desk", unit="€ HT/mois", ge=0, uncertain=True)
+    office_seat_eur_per_month: UncertainNumber = described(
+        0.0, fr="Place en bureau privatif", en="Private-office seat", unit="€ HT/mois", ge=0,
+        uncertain=True)
+    meeting_room_eur_per_hour: UncertainNumber = described(
+        0.0, fr="Salle de réunion", en="Meeting room", unit="€ HT/h", ge=0, uncertain=True)
+    domiciliation_eur_per_month: UncertainNumber = described(
+        0.0, fr="Domiciliation", en="Business domiciliation", unit="€ HT/mois", ge=0,
+        uncertain=True)
+    event_hire_eur_per_event: UncertainNumber = described(
+        0.0, fr="Location d'espace (événement)", en="Space hire (event)", unit="€ HT/événement",
+        ge=0, uncertain=True)
+    yearly_indexation_rate: UncertainNumber = described(
+        0.0, fr="Indexation annuelle des tarifs", en="Yearly price indexation", unit="taux/an",
+        ge=-0.1, le=0.2, uncertain=True,
+        help_fr="Hausse des tarifs chaque année (inflation) ; sans effet sur la demande.",
+        help_en="Yearly price increase (inflation); does not affect demand.")
+
+
+class Services(Section):
+    model_config = _section("Services (salles, domiciliation, événements)",
+                            "Services (rooms, domiciliation, events)")
+
+    meeting_room_hours_per_month: UncertainNumber = described(
+        0.0, fr="Heures de salle réservées par mois", en="Meeting-room hours booked per month",
+        unit="h/mois", ge=0, uncertain=True, help_fr="À maturité, toutes salles confondues.",
+        help_en="At maturity, all rooms together.")
+    domiciliation_contracts: UncertainNumber = described(
+        0.0, fr="Contrats de domiciliation", en="Domiciliation contracts", unit="contrats",
+        ge=0, uncertain=True, help_fr="À maturité.", help_en="At maturity.")
+    events_per_month: UncertainNumber = described(
+        0.0, fr="Locations d'espace par mois", en="Space hires per month", unit="événements/mois",
+        ge=0, uncertain=True, help_fr="À maturité.", help_en="At maturity.")
+    months_to_maturity: UncertainNumber = described(
+        12.0, fr="Montée en charge des services", en="Services months to maturity", unit="mois",
+        ge=1, le=120, uncertain=True)
+
+
+class RevenueLine(Section):
+    model_config = _section("Autre recette", "Other revenue")
+
+    name: str = described(fr="Libellé", en="Name", min_length=1)
+    kind: Literal["own", "donation"] = described(
+        "own", fr="Nature", en="Kind",
+        help_fr="« own » : recette propre (formation, services, café) ; « donation » : "
+                "mécénat ou dons (privés, hors subventions).",
+        help_en="'own': own revenue (training, services, café); 'donation': sponsorship or "
+                "donations (private, not subsidies).")
+    annual_amount_eur: UncertainNumber = described(
+        fr="Montant annuel", en="Annual amount", unit="€ HT/an", ge=0, uncertain=True)
+    yearly_growth_rate: UncertainNumber = described(
+        0.0, fr="Croissance annuelle", en="Yearly growth", unit="taux/an", ge=-0.5, le=1,
+        uncertain=True)
+    start_year: int = described(1, fr="Année de début", en="Start year", unit="année", ge=1)
+    end_year: int | None = described(
+        None, fr="Année de fin", en="End year", unit="année", ge=1,
+        help_fr="Dernière année incluse ; absente = jusqu'à l'horizon.",
+        help_en="Last year included; absent = until the horizon.")
+
+
+class CostLine(Section):
+    model_config = _section("Charge fixe", "Fixed cost")
+
+    name: str = described(fr="Libellé", en="Name", min_length=1)
+    annual_amount_eur: UncertainNumber = described(
+        fr="Montant annuel", en="Annual amount", unit="€/an", ge=0, uncertain=True)
+
+
+class Costs(Section):
+    model_config = _section("Charges de fonctionnement", "Operating costs")
+
+    rent_eur_per_m2_per_year: UncertainNumber = described(
+        0.0, fr="Loyer (valeur de marché)", en="Rent (market value)", unit="€/m²/an", ge=0,
+        uncertain=True)
+    premises_lent_free: bool = described(
+        False, fr="Locaux mis à disposition gratuitement", en="Premises lent free of charge",
+        help_fr="Si vrai, aucun loyer n'est payé ; la valeur locative est une aide en nature.",
+        help_en="If true, no rent is paid; the market rent is in-kind support.")
+    energy_eur_per_m2_per_year: UncertainNumber = described(
+        0.0, fr="Énergie et fluides", en="Energy and utilities", unit="€/m²/an", ge=0,
+        uncertain=True)
+    consumables_eur_per_user_day: UncertainNumber = described(
+        0.0, fr="Consommables par journée-utilisateur", en="Consumables per user-day",
+        unit="€/jour", ge=0, uncertain=True)
+    yearly_indexation_rate: UncertainNumber = described(
+        0.0, fr="Indexation annuelle des charges", en="Yearly cost indexation", unit="taux/an",
+        ge=-0.1, le=0.2, uncertain=True)
+    fixed_lines: list[CostLine] = described(
+        [], fr="Charges fixes", en="Fixed costs",
+        help_fr="Internet, assurance, ménage, logiciels, communication, comptabilité…",
+        help_en="Internet, insurance, cleaning, software, communication, accounting…")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Costs:
+        require_unique_names(self.fixed_lines)
+        return self
+
+
+class StaffPosition(Section):
+    model_config = _section("Poste", "Staff position")
+
+    role: str = described(fr="Fonction", en="Role", min_length=1)
+    fte: UncertainNumber = described(
+        fr="Équivalent temps plein", en="Full-time equivalent", unit="ETP", ge=0, le=20,
+        uncertain=True)
+    loaded_annual_cost_eur: UncertainNumber = described(
+        fr="Coût annuel chargé d'un ETP", en="Loaded annual cost per FTE", unit="€/an/ETP", ge=0,
+        uncertain=True)
+    start_month: int = described(1, fr="Mois d'embauche", en="Start month", unit="mois", ge=1)
+    end_month: int | None = described(
+        None, fr="Dernier mois", en="End month", unit="mois", ge=1,
+        help_fr="Absent = jusqu'à l'horizon.", help_en="Absent = until the horizon.")
+    aided_contract_support_rate: float = described(
+        0.0, fr="Prise en charge (contrat aidé)", en="Aided-contract support", unit="part",
+        ge=0, le=1, help_fr="Part du coût remboursée par l'État (ex. PEC).",
+        help_en="Share of the cost refunded by the State (aided contract).")
+    aided_contract_months: int = described(
+        0, fr="Durée de l'aide", en="Aid duration", unit="mois", ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StaffPosition:
+        if self.end_month is not None and self.end_month < self.start_month:
+            raise PydanticCustomError(
+                "tl_order", "expected {names} in increasing order, got {found}",
+                {"names": "start_month ≤ end_month", "found": f"{self.start_month}, {self.end_month}"})
+        return self
+
+
+class InvestmentLine(Section):
+    model_config = _section("Investissement", "Investment")
+
+    name: str = described(fr="Libellé", en="Name", min_length=1)
+    category: Literal["works", "furniture", "it", "equipment", "studies", "contingency"] = described(
+        "works", fr="Catégorie", en="Category")
+    amount_eur: UncertainNumber = described(
+        fr="Montant", en="Amount", unit="€", ge=0, uncertain=True)
+    purchase_month: int = described(
+        1, fr="Mois d'achat", en="Purchase month", unit="mois", ge=1,
+        help_fr="1 = mois d'ouverture.", help_en="1 = opening month.")
+    lifetime_years: int = described(
+        10, fr="Durée d'amortissement", en="Lifetime", unit="ans", ge=1, le=50)
+    renewed: bool = described(
+        False, fr="Renouvelé en fin de vie", en="Renewed at end of life")
+
+
+class InvestmentGrant(Section):
+    model_config = _section("Subvention d'investissement", "Investment grant")
+
+    name: str = described(fr="Libellé", en="Name", min_length=1)
+    programme: str = described("other", fr="Programme", en="Programme")
+    amount_eur: UncertainNumber | None = described(
+        None, fr="Montant", en="Amount", unit="€", ge=0, uncertain=True,
+        help_fr="Montant accordé ; sinon donner un taux.", help_en="Amount granted; else a rate.")
+    rate_of_eligible_cost: UncertainNumber | None = described(
+        None, fr="Taux de la dépense éligible", en="Rate of eligible cost", unit="part", ge=0,
+        le=1, uncertain=True)
+    eligible_cost_eur: UncertainNumber | None = described(
+        None, fr="Dépense éligible", en="Eligible cost", unit="€", ge=0, uncertain=True,
+        help_fr="Absente = investissements du mois 1.",
+        help_en="Absent = the investment of month 1.")
+    cap_eur: float | None = described(None, fr="Plafond", en="Cap", unit="€", ge=0)
+    award_probability: float = described(
+        1.0, fr="Probabilité d'obtention", en="Probability of award", unit="probabilité", ge=0,
+        le=1)
+    payment_delay_months: int = described(
+        0, fr="Délai de versement", en="Payment delay", unit="mois", ge=0, le=120,
+        help_fr="Mois entre l'ouverture et le versement.",
+        help_en="Months between the opening and the payment.")
+
+    @model_validator(mode="after")
+    def _amount_or_rate(self) -> InvestmentGrant:
+        if (self.amount_eur is None) == (self.rate_of_eligible_cost is None):
+            raise PydanticCustomError(
+                "tl_amount_or_rate", "give exactly one of amount_eur and rate_of_eligible_cost",
+                {})
+        return self
+
+
+class Investment(Section):
+    model_config = _section("Investissement et son financement", "Investment and its financing")
+
+    lines: list[InvestmentLine] = described([], fr="Investissements", en="Investment lines")
+    grants: list[InvestmentGrant] = described(
+        [], fr="Subventions d'investissement", en="Investment grants")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Investment:
+        require_unique_names(self.lines)
+        require_unique_names(self.grants)
+        return self
+
+
+class Loan(Section):
+    model_config = _section("Emprunt", "Loan")
+
+    amount_eur: UncertainNumber = described(
+        0.0, fr="Montant emprunté", en="Amount borrowed", unit="€", ge=0, uncertain=True)
+    annual_rate: UncertainNumber = described(
+        0.0, fr="Taux annuel", en="Annual rate", unit="taux/an", ge=0, le=0.2, uncertain=True)
+    years: int = described(
+        10, fr="Durée de remboursement", en="Repayment period", unit="ans", ge=1, le=40)
+    deferral_months: int = described(
+        0, fr="Différé (intérêts seuls)", en="Deferral (interest only)", unit="mois", ge=0, le=60)
+    disbursement_month: int = described(
+        1, fr="Mois de déblocage", en="Disbursement month", unit="mois", ge=1)
+
+
+class OperatingSubsidy(Section):
+    model_config = _section("Subvention de fonctionnement", "Operating subsidy")
+
+    name: str = described(fr="Libellé", en="Name", min_length=1)
+    programme: str = described("other", fr="Programme", en="Programme")
+    amount_eur_per_year: UncertainNumber = described(
+        fr="Montant annuel", en="Amount per year", unit="€/an", ge=0, uncertain=True)
+    start_year: int = described(1, fr="Première année", en="Start year", unit="année", ge=1)
+    duration_years: int = described(1, fr="Durée", en="Duration", unit="ans", ge=1, le=30)
+    yearly_taper_rate: float = described(
+        0.0, fr="Dégressivité annuelle", en="Yearly taper", unit="taux/an", ge=0, le=1,
+        help_fr="Baisse chaque année : montant × (1 − taux)^(année − première année).",
+        help_en="Yearly decrease: amount × (1 − rate)^(year − start year).")
+    award_probability: float = described(
+        1.0, fr="Probabilité d'obtention", en="Probability of award", unit="probabilité", ge=0,
+        le=1)
+    payment_delay_months: int = described(
+        0, fr="Délai de versement", en="Payment delay", unit="mois", ge=0, le=24,
+        help_fr="Mois entre le début de chaque année et le versement de son montant.",
+        help_en="Months between the start of each year and the payment of its amount.")
+
+
+class Correlation(Section):
+    model_config = _section("Corrélation", "Correlation")
+
+    a: str = described(fr="Première entrée", en="First input",
+                       help_fr="Chemin, ex. prices.day_pass_eur", help_en="Path, e.g. prices.day_pass_eur")
+    b: str = described(fr="Seconde entrée", en="Second input")
+    rank_correlation: float = described(
+        fr="Corrélation de rang", en="Rank correlation", unit="", ge=-1, le=1,
+        help_fr="Corrélation de Spearman entre les deux entrées.",
+        help_en="Spearman rank correlation between the two inputs.")
+
+
+class Scenario(Section):
+    """A whole scenario: what a scenario file holds."""
+
+    model_config = _section("Scénario", "Scenario")
+
+    schema_version: Literal[1] = described(
+        SCHEMA_VERSION, fr="Version du format", en="Format version")
+    meta: Meta
+    simulation: Simulation = Field(default_factory=Simulation)
+    site: Site
+    demand: Demand
+    prices: Prices
+    services: Services = Field(default_factory=Services)
+    revenue_lines: list[RevenueLine] = described(
+        [], fr="Autres recettes", en="Other revenue lines")
+    costs: Costs = Field(default_factory=Costs)
+    staff: list[StaffPosition] = described([], fr="Équipe", en="Staff")
+    investment: Investment = Field(default_factory=Investment)
+    loan: Loan = Field(default_factory=Loan)
+    operating_subsidies: list[OperatingSubsidy] = described(
+        [], fr="Subventions de fonctionnement", en="Operating subsidies")
+    correlations: list[Correlation] = described(
+        [], fr="Corrélations", en="Correlations")
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        require_unique_names(self.revenue_lines)
+        require_unique_names(self.staff, "role")
+        require_unique_names(self.operating_subsidies)
+        from .paths import uncertain_leaves  # local: paths imports this module
+
+        uncertain_paths = set(uncertain_leaves(self))
+        pairs: set[frozenset[str]] = set()
+        for correlation in self.correlations:
+            for path in (correlation.a, correlation.b):
+                if path not in uncertain_paths:
+                    raise PydanticCustomError(
+                        "tl_correlation_path",
+                        "{path!r} is not an uncertain input of this scenario",
+                        {"path": path})
+            pair = frozenset((correlation.a, correlation.b))
+            if len(pair) == 1 or pair in pairs:
+                raise PydanticCustomError(
+                    "tl_correlation_pair", "pair {a} / {b} is repeated or self-correlated",
+                    {"a": correlation.a, "b": correlation.b})
+            pairs.add(pair)
+        return self
+
+    @property
+    def horizon_months(self) -> int:
+        return 12 * self.simulation.horizon_years
