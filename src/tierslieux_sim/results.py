@@ -179,6 +179,26 @@ class Results:
         months = self.indicators["autonomy_month"].to_numpy()
         return float(np.mean(np.nan_to_num(months, nan=np.inf) <= 12 * year))
 
+    def median_autonomy_month(self) -> float:
+        """Median month of autonomy (counted from 1); ``inf`` when most draws never get there."""
+        months = np.nan_to_num(self.indicators["autonomy_month"].to_numpy(), nan=np.inf)
+        return float(np.quantile(months, 0.5, method="inverted_cdf"))
+
+    def yearly_kpis(self) -> pd.DataFrame:
+        """One row per year of operation (from 1): probability of autonomy by the end of the
+        year, balancing subsidy P50/P80/P90 [€], occupancy P10/P50/P90 [0–1]."""
+        rows = []
+        for year in range(1, self.horizon_years + 1):
+            balancing = self.indicators[f"balancing_subsidy_year_{year}_eur"].to_numpy()
+            occupancy = self.indicators[f"occupancy_rate_year_{year}"].to_numpy()
+            b10, b50, b80, b90 = np.quantile(balancing, list(QUANTILES.values()))
+            o10, o50, _, o90 = np.quantile(occupancy, list(QUANTILES.values()))
+            rows.append({"year": year, "autonomy_probability": self.autonomy_probability(year),
+                         "balancing_subsidy_p50_eur": b50, "balancing_subsidy_p80_eur": b80,
+                         "balancing_subsidy_p90_eur": b90, "occupancy_rate_p10": o10,
+                         "occupancy_rate_p50": o50, "occupancy_rate_p90": o90})
+        return pd.DataFrame(rows).set_index("year")
+
     def summary(self) -> pd.DataFrame:
         """Tidy table: one row per (indicator, statistic) with its Monte Carlo standard error.
 
@@ -232,7 +252,7 @@ class Results:
             dataset = dataset.assign_attrs(seed=str(self.seed), draws=self.draws,
                                            sampling=self.sampling,
                                            scenario=self.scenario.meta.name)
-            dataset.to_netcdf(path)
+            dataset.to_netcdf(path, engine="h5netcdf")
         else:
             raise ValueError(f"unsupported output format {suffix!r} (csv, xlsx, nc)")
         return path

@@ -59,7 +59,8 @@ def sobol_uniforms(seed: int, n_inputs: int, start: int, stop: int) -> np.ndarra
     """Rows ``start … stop − 1`` of a scrambled Sobol' sequence, shaped ``(draws, inputs)``."""
     engine = qmc.Sobol(d=max(n_inputs, 1), scramble=True,
                        rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))))
-    engine.fast_forward(start)
+    if start > 0:  # scipy (≥ 1.17) raises OverflowError on fast_forward(0)
+        engine.fast_forward(start)
     with warnings.catch_warnings():
         # Balance properties need powers of two; any count is still a valid QMC sample.
         warnings.filterwarnings("ignore", message=".*balance properties.*", category=UserWarning)

@@ -1,0 +1,214 @@
+"""The ``tierslieux`` command: ``run``, ``validate``, ``schema``.
+
+Exit codes: 0 success, 2 bad input (invalid scenario file, bad option), 1 other failure
+(e.g. the output file cannot be written). Messages come from the catalogue, in French by
+default, English with ``--lang en`` or ``TIERSLIEUX_LANG=en``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .engine import simulate
+from .formatting import format_eur, format_month, format_percent
+from .i18n import LANGUAGES, current_language, message, set_language
+from .notices import TiersLieuxWarning
+from .results import Results
+from .sampling import SAMPLINGS
+from .scenario.errors import ScenarioError
+from .scenario.files import default_scenario, load_scenario
+from .scenario.schema import Scenario
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+OUTPUT_SUFFIXES = (".csv", ".xlsx", ".nc")
+
+
+def _integer(minimum: int, message_id: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(message(message_id, found=text)) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(message(message_id, found=text))
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help texts in the current language."""
+    parser = argparse.ArgumentParser(prog="tierslieux", description=message("cli.description"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=message("cli.lang_help"))
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help=message("cli.run_help"))
+    run.add_argument("file", nargs="?", type=Path, help=message("cli.file_help"))
+    run.add_argument("--draws", type=_integer(1, "cli.positive_integer"), default=10_000,
+                     help=message("cli.draws_help"))
+    run.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
+                     help=message("cli.seed_help"))
+    run.add_argument("--sampling", choices=SAMPLINGS, default="random",
+                     help=message("cli.sampling_help"))
+    run.add_argument("--out", type=Path, help=message("cli.out_help"))
+    run.add_argument("--keep", choices=("full", "summary"), default="full",
+                     help=message("cli.keep_help"))
+
+    validate = commands.add_parser("validate", help=message("cli.validate_help"))
+    validate.add_argument("files", nargs="+", type=Path, help=message("cli.validate_files_help"))
+
+    commands.add_parser("schema", help=message("cli.schema_help"))
+    return parser
+
+
+def _language_from_argv(argv: Sequence[str]) -> str | None:
+    """``--lang`` is read before parsing so that help and errors are already translated."""
+    for index, argument in enumerate(argv):
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1] if argv[index + 1] in LANGUAGES else None
+        if argument.startswith("--lang="):
+            value = argument.split("=", 1)[1]
+            return value if value in LANGUAGES else None
+    return None
+
+
+def _error(text: str) -> None:
+    print(f"{message('cli.error')} : {text}" if current_language() == "fr"
+          else f"{message('cli.error')}: {text}", file=sys.stderr)
+
+
+def _autonomy_text(month: float, scenario: Scenario) -> str:
+    if not np.isfinite(month):
+        return message("cli.never")
+    opening = pd.Timestamp(scenario.simulation.opening_month + "-01")
+    return format_month((opening + pd.DateOffset(months=int(month) - 1)).date())
+
+
+def kpi_report(results: Results) -> str:
+    """The plain-text key indicators printed by ``tierslieux run``."""
+    scenario = results.scenario
+    summary = results.summary().set_index(["indicator", "statistic"])["value"]
+    standard_errors = results.summary().set_index(["indicator", "statistic"])["mc_standard_error"]
+    lines = [message("cli.header", name=scenario.meta.name, draws=f"{results.draws:,}".replace(
+        ",", "\u202f" if current_language() == "fr" else ","), seed=results.seed,
+        sampling=results.sampling,
+        opening=format_month(pd.Timestamp(scenario.simulation.opening_month + "-01").date())), ""]
+
+    table = results.yearly_kpis()
+    headers = [message("cli.col_year"), message("cli.col_autonomy"),
+               message("cli.col_balancing"), message("cli.col_occupancy")]
+    opening_year = int(scenario.simulation.opening_month[:4])
+    rows = []
+    for year, row in table.iterrows():
+        balancing = " / ".join(format_eur(row[f"balancing_subsidy_{q}_eur"])
+                               for q in ("p50", "p80", "p90"))
+        occupancy = (f"{format_percent(row['occupancy_rate_p50'])} "
+                     f"({format_percent(row['occupancy_rate_p10'])}–"
+                     f"{format_percent(row['occupancy_rate_p90'])})")
+        first_calendar_year = opening_year + year - 1
+        rows.append([f"{year} ({first_calendar_year}-{str(first_calendar_year + 1)[2:]})",
+                     format_percent(row["autonomy_probability"]), balancing, occupancy])
+    widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) for i in range(len(headers))]
+    lines.append(message("cli.table_title"))
+    lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    lines.append("  ".join("─" * w for w in widths))
+    lines += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                        enumerate(zip(r, widths, strict=True))) for r in rows]
+    lines.append("")
+    total = "balancing_subsidy_eur"
+    lines.append(message(
+        "cli.total_balancing", years=results.horizon_years,
+        p50=format_eur(summary[(total, "p50")]), p80=format_eur(summary[(total, "p80")]),
+        p90=format_eur(summary[(total, "p90")]), mean=format_eur(summary[(total, "mean")]),
+        se=format_eur(standard_errors[(total, "mean")])))
+    lines.append(message(
+        "cli.min_cash", p10=format_eur(summary[("min_cash_eur", "p10")]),
+        p50=format_eur(summary[("min_cash_eur", "p50")]),
+        negative=format_percent(summary[("cash_ever_negative", "probability")])))
+    lines.append(message("cli.autonomy_median",
+                         date=_autonomy_text(results.median_autonomy_month(), scenario)))
+    central = results.central_indicators
+    lines.append(message("cli.central", balancing=format_eur(central["balancing_subsidy_eur"]),
+                         autonomy=_autonomy_text(np.nan_to_num(central["autonomy_month"],
+                                                               nan=np.inf), scenario)))
+    return "\n".join(lines)
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    if arguments.out is not None and arguments.out.suffix.lower() not in OUTPUT_SUFFIXES:
+        _error(message("cli.unsupported_output", found=arguments.out.suffix or arguments.out))
+        return EXIT_BAD_INPUT
+    scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TiersLieuxWarning)
+        results = simulate(scenario, draws=arguments.draws, seed=arguments.seed,
+                           sampling=arguments.sampling, keep=arguments.keep, progress=True)
+    del caught  # the same notices are in results.notices, printed below
+    for notice in results.notices:
+        print(f"{message('cli.warning')} : {notice.text()}" if current_language() == "fr"
+              else f"{message('cli.warning')}: {notice.text()}", file=sys.stderr)
+    print(kpi_report(results))
+    if arguments.out is not None:
+        try:
+            results.to_file(arguments.out)
+        except OSError as error:
+            _error(message("cli.write_failed", path=arguments.out,
+                           detail=error.strerror or error))
+            return EXIT_FAILURE
+        print(message("cli.written", path=arguments.out))
+    return EXIT_OK
+
+
+def command_validate(arguments: argparse.Namespace) -> int:
+    invalid = 0
+    for path in arguments.files:
+        try:
+            load_scenario(path)
+        except ScenarioError as error:
+            invalid += 1
+            print(error.report(), file=sys.stderr)
+        else:
+            print(message("cli.valid", file=path))
+    if invalid:
+        _error(message("cli.invalid_count", count=invalid))
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def command_schema(arguments: argparse.Namespace) -> int:
+    print(json.dumps(Scenario.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_schema}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``tierslieux``; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language = _language_from_argv(argv)
+    if language:
+        set_language(language)
+    try:
+        arguments = build_parser().parse_args(argv)
+    except SystemExit as exit_request:  # argparse: --help (0) or a bad option (2)
+        return int(exit_request.code or 0)
+    try:
+        return COMMANDS[arguments.command](arguments)
+    except ScenarioError as error:
+        print(error.report(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if language:
+            set_language(None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
