@@ -29,6 +29,8 @@ from .scenario.schema import Scenario
 
 Keep = Literal["full", "summary"]
 DEFAULT_CHUNK_DRAWS = 16 * BLOCK_DRAWS
+#: Smaller chunks in summary mode: peak memory is set by one chunk's arrays.
+DEFAULT_SUMMARY_CHUNK_DRAWS = 8 * BLOCK_DRAWS
 AWARD_SUFFIX = ".award"  # key of the uniform deciding whether a grant or subsidy is awarded
 
 
@@ -143,7 +145,8 @@ def simulate(
     seed : reproducibility key; the same seed gives bit-identical results whatever
         ``chunk_draws``. ``None`` draws fresh entropy, recorded in ``Results.seed``.
     sampling : ``"random"``, ``"lhs"`` (Latin hypercube) or ``"sobol"``.
-    chunk_draws : draws simulated at once (default 16 384); bounds memory in long runs.
+    chunk_draws : draws simulated at once (default 16 384, 8 192 with ``keep="summary"``);
+        bounds memory in long runs.
     keep : ``"full"`` keeps every variable per draw and month in ``Results.dataset``;
         ``"summary"`` keeps per-draw indicators and monthly means only (bounded memory).
     progress : show a progress bar (after one second) on standard error.
@@ -154,7 +157,9 @@ def simulate(
         raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
     if keep not in ("full", "summary"):
         raise ValueError(f"keep must be 'full' or 'summary', got {keep!r}")
-    chunk_draws = DEFAULT_CHUNK_DRAWS if chunk_draws is None else int(chunk_draws)
+    if chunk_draws is None:
+        chunk_draws = DEFAULT_CHUNK_DRAWS if keep == "full" else DEFAULT_SUMMARY_CHUNK_DRAWS
+    chunk_draws = int(chunk_draws)
     if chunk_draws < 1:
         raise ValueError(f"chunk_draws must be positive, got {chunk_draws!r}")
     seed_value = _resolve_seed(seed)

@@ -64,11 +64,12 @@ def segment_demand(segment: dict, prices: dict, ramp_rate: np.ndarray, season_fa
                                      segment["reference_price_eur_per_day"],
                                      segment["price_elasticity"])
     monthly_users = mature_users * ramp_rate * price_effect
-    users_by_product = {}
+    users_by_product: dict[str, np.ndarray | float] = {}
     for product in PRODUCTS:
         share = segment["product_mix"][product]
         seasonal = season_factor if product in FLEX_PRODUCTS else 1.0
-        users_by_product[product] = monthly_users * share * seasonal
+        # Products a segment does not buy stay a scalar 0: no (draws, months) work for them.
+        users_by_product[product] = monthly_users * (share * seasonal) if share > 0 else 0.0
     flex_users = sum(users_by_product[product] for product in FLEX_PRODUCTS)
     return SegmentDemand(users_by_product, flex_users * segment["days_per_month"],
                          segment["days_per_month"])

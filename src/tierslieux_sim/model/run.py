@@ -97,6 +97,8 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
     for name, segment_demand in segment_demands.items():
         segment_users = 0.0
         for product in demand.PRODUCTS:
+            if not isinstance(segment_demand.users_by_product[product], np.ndarray):
+                continue  # a product this segment does not buy (a scalar 0)
             served = segment_demand.users_by_product[product] * product_served_rate[product]
             served_users_by_product[product] = served_users_by_product[product] + served
             user_days_by_product[product] = (user_days_by_product[product]
@@ -104,8 +106,7 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
             segment_users = segment_users + served
         users_by_segment[name] = segment_users
     demanded_user_days = sum(
-        d.users_by_product[product] * d.days_per_month
-        for d in segment_demands.values() for product in demand.PRODUCTS)
+        sum(d.users_by_product.values()) * d.days_per_month for d in segment_demands.values())
     served_user_days = sum(user_days_by_product.values())
 
     served_flex_desk_days = flex_demand_days * flex_served_rate
