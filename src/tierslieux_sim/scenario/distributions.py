@@ -23,15 +23,16 @@ _Z95 = float(stats.norm.ppf(0.95))
 
 
 class _Distribution(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    # allow_inf_nan=False: TOML accepts inf and nan, which would make scipy warn or fail.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
     def frozen(self) -> Any:
         """The equivalent frozen ``scipy.stats`` distribution."""
         raise NotImplementedError
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
-        """Inverse CDF: values for uniforms in (0, 1), same shape."""
-        return np.asarray(self.frozen().ppf(uniforms), dtype=float)
+        """Inverse CDF: values for uniforms in (0, 1), same shape, within :meth:`support`."""
+        return np.clip(np.asarray(self.frozen().ppf(uniforms), dtype=float), *self.support())
 
     def median(self) -> float:
         """The central-case value of this input."""
@@ -92,7 +93,13 @@ class Pert(_Distribution):
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         standard = _standard_beta_inverse(*self._shape_parameters()).ppf(uniforms)
-        return self.min + (self.max - self.min) * np.asarray(standard, dtype=float)
+        values = self.min + (self.max - self.min) * np.asarray(standard, dtype=float)
+        return np.clip(values, self.min, self.max)  # min + (max - min) may round above max
+
+    def support(self) -> tuple[float, float]:
+        # Exact: scipy's loc + scale can round past max (-0.09 + 0.29 > 0.2), which made
+        # the bounds check reject a distribution ending exactly on a field's bound.
+        return self.min, self.max
 
 
 class Triangular(_Distribution):
@@ -112,6 +119,9 @@ class Triangular(_Distribution):
         width = self.max - self.min
         return stats.triang((self.mode - self.min) / width, loc=self.min, scale=width)
 
+    def support(self) -> tuple[float, float]:
+        return self.min, self.max  # exact (see Pert.support)
+
 
 class Uniform(_Distribution):
     """Uniform on [min, max]."""
@@ -127,6 +137,9 @@ class Uniform(_Distribution):
 
     def frozen(self) -> Any:
         return stats.uniform(loc=self.min, scale=self.max - self.min)
+
+    def support(self) -> tuple[float, float]:
+        return self.min, self.max  # exact (see Pert.support)
 
 
 class Normal(_Distribution):
@@ -153,6 +166,11 @@ class Normal(_Distribution):
         low = -np.inf if self.lower is None else (self.lower - self.mean_value) / self.sd
         high = np.inf if self.upper is None else (self.upper - self.mean_value) / self.sd
         return stats.truncnorm(low, high, loc=self.mean_value, scale=self.sd)
+
+    def support(self) -> tuple[float, float]:
+        # Exact: mean + sd·(lower − mean)/sd can round below lower (e.g. −2e-16 for lower = 0).
+        return (-np.inf if self.lower is None else self.lower,
+                np.inf if self.upper is None else self.upper)
 
 
 class LogNormal(_Distribution):

@@ -68,6 +68,8 @@ def dotted_path(location: tuple[str | int, ...]) -> str:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as written in TOML, not Python's True/False
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -78,10 +80,17 @@ def problems_from_validation_error(error: ValidationError) -> list[Problem]:
     seen: set[str] = set()
     for item in error.errors(include_url=False):
         path = dotted_path(tuple(item["loc"]))
+        ctx = dict(item.get("ctx") or {})
+        at = ctx.pop("at", None)  # a model-level check naming the key it is about
+        if at:
+            path = f"{path}.{at}" if path else str(at)
         if path in seen:
             continue  # a union reports every member; the first one is enough
         seen.add(path)
-        context = {key: _shown(value) for key, value in (item.get("ctx") or {}).items()}
+        # Context values are already worded for the user (bounds, names, patterns): strings
+        # are shown as they are; only the user's input (found) is quoted when it is text.
+        context = {key: value if isinstance(value, str) else _shown(value)
+                   for key, value in ctx.items()}
         context.setdefault("found", _shown(item.get("input")))
         context.setdefault("detail", item["msg"])
         problems.append(Problem(path, item["type"], context))

@@ -72,6 +72,8 @@ def field_meta(model: type[BaseModel], name: str) -> FieldMeta | None:
 
 
 def _format_number(value: float) -> str:
+    if math.isinf(value):
+        return "+∞" if value > 0 else "−∞"
     return f"{value:g}"
 
 
@@ -89,6 +91,16 @@ def check_bounds(value: Any, meta: FieldMeta) -> None:
                  "draw_low": _format_number(draw_low), "draw_high": _format_number(draw_high)},
             )
     elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not low <= value <= high and math.isinf(high):
+            raise PydanticCustomError(
+                "greater_than_equal", "must be ≥ {ge}, got {found}",
+                {"ge": _format_number(low), "found": _format_number(value)},
+            )
+        if not low <= value <= high and math.isinf(low):
+            raise PydanticCustomError(
+                "less_than_equal", "must be ≤ {le}, got {found}",
+                {"le": _format_number(high), "found": _format_number(value)},
+            )
         if not low <= value <= high:
             raise PydanticCustomError(
                 "tl_bound", "must be in [{low}, {high}], got {found}",
@@ -103,7 +115,7 @@ def check_bounds(value: Any, meta: FieldMeta) -> None:
 class Section(BaseModel):
     """Base of every scenario table: frozen, strict, unknown keys rejected, bounds checked."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -114,11 +126,16 @@ class Section(BaseModel):
         return value
 
 
-def require_unique_names(items: list[Any], attribute: str = "name") -> None:
-    """Names of list items (segments, lines…) must be unique: they label results."""
+def require_unique_names(items: list[Any], field: str, attribute: str = "name") -> None:
+    """Names of list items (segments, lines…) must be unique: they label results.
+
+    ``field`` is the list's key in the validated model; the error points at the duplicate,
+    e.g. ``demand.segments[1].name`` (see ``at`` in :func:`.errors.problems_from_validation_error`).
+    """
     seen: set[str] = set()
-    for item in items:
+    for index, item in enumerate(items):
         name = getattr(item, attribute)
         if name in seen:
-            raise PydanticCustomError("tl_unique", "duplicate name {name!r}", {"name": name})
+            raise PydanticCustomError("tl_unique", "duplicate name {name!r}",
+                                      {"name": name, "at": f"{field}[{index}].{attribute}"})
         seen.add(name)

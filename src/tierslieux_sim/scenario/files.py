@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from tomlkit.items import Table
 
 from .distributions import _Distribution
-from .errors import Problem, ScenarioError, problems_from_validation_error
+from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
 from .fields import field_meta
 from .schema import SCHEMA_VERSION, Scenario
 
@@ -48,10 +48,14 @@ def parse_scenario_text(text: str, source: str = "<texte>") -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<données>") -> Scenario:
     """Validate plain data (as read from TOML), migrating old schema versions."""
-    version = data.get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if "schema_version" not in data:
         raise ScenarioError(source, [Problem("schema_version", "schema_version_missing",
-                                             {"expected": SCHEMA_VERSION, "found": version})])
+                                             {"expected": SCHEMA_VERSION})])
+    version = data["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ScenarioError(source, [Problem("schema_version", "schema_version_unknown",
+                                             {"expected": SCHEMA_VERSION,
+                                              "found": _shown(version)})])
     if version > SCHEMA_VERSION:
         raise ScenarioError(source, [Problem("schema_version", "schema_version_newer",
                                              {"expected": SCHEMA_VERSION, "found": version})])
@@ -72,11 +76,12 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     try:
         raw = path.read_bytes()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: e.g. a NUL byte in the path
+        detail = getattr(error, "strerror", None) or str(error)
         raise ScenarioError(str(path), [Problem("", "file_unreadable",
-                                                {"detail": error.strerror or str(error)})]) from None
+                                                {"detail": detail})]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # -sig: a BOM (some Windows editors add one) is dropped
     except UnicodeDecodeError:
         raise ScenarioError(str(path), [Problem("", "file_encoding", {})]) from None
     return parse_scenario_text(text, str(path))
@@ -107,30 +112,38 @@ def _value(value: Any) -> Any:
 
 
 def _fill_table(table: Table | Any, model: BaseModel, top_level: bool) -> None:
+    """Add ``model``'s fields to ``table``: plain keys (each after its label comment) first,
+    then sub-tables and arrays of tables. TOML puts every key of a table before its
+    sub-tables (tomlkit moves them, but not their comments), and a section nested in an
+    array item (a segment's ``product_mix``) is written inline."""
+    deferred: list[tuple[str, Any]] = []
     for name in type(model).model_fields:
         value = getattr(model, name)
         if value is None:
             continue
-        comment = _label_comment(type(model), name)
         is_section = isinstance(value, BaseModel) and not isinstance(value, _Distribution)
         is_list_of_sections = (isinstance(value, list) and value
                                and isinstance(value[0], BaseModel)
                                and not isinstance(value[0], _Distribution))
-        if top_level and is_section:
+        if (top_level and is_section) or is_list_of_sections:
+            deferred.append((name, value))
+            continue
+        comment = _label_comment(type(model), name)
+        if comment:
+            table.add(tomlkit.comment(comment))
+        table.add(name, _value(value))
+    for name, value in deferred:
+        if isinstance(value, BaseModel):
             sub_table = tomlkit.table()
             _fill_table(sub_table, value, top_level=True)
             table.add(name, sub_table)
-        elif is_list_of_sections:
+        else:
             array = tomlkit.aot()
             for item in value:
                 item_table = tomlkit.table()
-                _fill_table(item_table, item, top_level=True)
+                _fill_table(item_table, item, top_level=False)
                 array.append(item_table)
             table.add(name, array)
-        else:
-            if comment:
-                table.add(tomlkit.comment(comment))
-            table.add(name, _value(value))
 
 
 def scenario_to_toml(scenario: Scenario) -> str:

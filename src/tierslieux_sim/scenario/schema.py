@@ -158,7 +158,7 @@ class Demand(Section):
 
     @model_validator(mode="after")
     def _unique(self) -> Demand:
-        require_unique_names(self.segments)
+        require_unique_names(self.segments, "segments")
         return self
 
 
@@ -267,7 +267,7 @@ class Costs(Section):
 
     @model_validator(mode="after")
     def _unique(self) -> Costs:
-        require_unique_names(self.fixed_lines)
+        require_unique_names(self.fixed_lines, "fixed_lines")
         return self
 
 
@@ -360,8 +360,8 @@ class Investment(Section):
 
     @model_validator(mode="after")
     def _unique(self) -> Investment:
-        require_unique_names(self.lines)
-        require_unique_names(self.grants)
+        require_unique_names(self.lines, "lines")
+        require_unique_names(self.grants, "grants")
         return self
 
 
@@ -440,25 +440,25 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        require_unique_names(self.revenue_lines)
-        require_unique_names(self.staff, "role")
-        require_unique_names(self.operating_subsidies)
+        require_unique_names(self.revenue_lines, "revenue_lines")
+        require_unique_names(self.staff, "staff", "role")
+        require_unique_names(self.operating_subsidies, "operating_subsidies")
         from .paths import uncertain_leaves  # local: paths imports this module
 
         uncertain_paths = set(uncertain_leaves(self))
         pairs: set[frozenset[str]] = set()
-        for correlation in self.correlations:
-            for path in (correlation.a, correlation.b):
+        for index, correlation in enumerate(self.correlations):
+            for key, path in (("a", correlation.a), ("b", correlation.b)):
                 if path not in uncertain_paths:
                     raise PydanticCustomError(
                         "tl_correlation_path",
                         "{path!r} is not an uncertain input of this scenario",
-                        {"path": path})
+                        {"path": path, "at": f"correlations[{index}].{key}"})
             pair = frozenset((correlation.a, correlation.b))
             if len(pair) == 1 or pair in pairs:
                 raise PydanticCustomError(
                     "tl_correlation_pair", "pair {a} / {b} is repeated or self-correlated",
-                    {"a": correlation.a, "b": correlation.b})
+                    {"a": correlation.a, "b": correlation.b, "at": f"correlations[{index}]"})
             pairs.add(pair)
         return self
 
