@@ -23,7 +23,7 @@ from .sampling import (
     uniforms_for_inputs,
 )
 from .scenario.distributions import _Distribution
-from .scenario.paths import plain_parameters
+from .scenario.paths import item_label, plain_parameters, stream_keys
 from .scenario.paths import uncertain_leaves as find_uncertain_leaves
 from .scenario.schema import Scenario
 
@@ -40,6 +40,7 @@ class InputPlan:
 
     leaves: dict[str, _Distribution]
     award_paths: tuple[str, ...]
+    stream_keys: dict[str, str]
     correlated_paths: tuple[str, ...] = ()
     normal_correlation: np.ndarray | None = None
     notices: tuple[Notice, ...] = field(default=())
@@ -53,12 +54,16 @@ class InputPlan:
 def plan_inputs(scenario: Scenario) -> InputPlan:
     """List the scenario's random inputs and build (and repair) its correlation matrix."""
     leaves = find_uncertain_leaves(scenario)
-    award_paths = tuple(
-        [f"investment.grants[{i}]{AWARD_SUFFIX}" for i in range(len(scenario.investment.grants))]
-        + [f"operating_subsidies[{i}]{AWARD_SUFFIX}"
-           for i in range(len(scenario.operating_subsidies))])
+    keys = stream_keys(scenario)
+    awarded_items = [("investment.grants", scenario.investment.grants),
+                     ("operating_subsidies", scenario.operating_subsidies)]
+    for list_path, items in awarded_items:
+        for index, item in enumerate(items):
+            keys[f"{list_path}[{index}]{AWARD_SUFFIX}"] = (
+                f"{list_path}[{item_label(item, index)}]{AWARD_SUFFIX}")
+    award_paths = tuple(path for path in keys if path.endswith(AWARD_SUFFIX))
     if not scenario.correlations:
-        return InputPlan(leaves, award_paths)
+        return InputPlan(leaves, award_paths, keys)
     correlated = tuple(sorted({path for c in scenario.correlations for path in (c.a, c.b)}))
     position = {path: i for i, path in enumerate(correlated)}
     rank_matrix = np.eye(len(correlated))
@@ -73,13 +78,15 @@ def plan_inputs(scenario: Scenario) -> InputPlan:
         notices = (emit(Notice("correlation_repaired", {"max_change": f"{largest_change:.3f}"},
                                "correlations")),)
         normal = repaired
-    return InputPlan(leaves, award_paths, correlated, normal, notices)
+    return InputPlan(leaves, award_paths, keys, correlated, normal, notices)
 
 
 def draw_input_values(plan: InputPlan, seed: int, start: int, stop: int, sampling: str
                       ) -> dict[str, np.ndarray]:
     """Values of every uncertain leaf and award uniform for draws ``start … stop − 1``."""
-    uniforms = uniforms_for_inputs(seed, plan.random_paths, start, stop, sampling)
+    by_key = uniforms_for_inputs(seed, [plan.stream_keys[path] for path in plan.random_paths],
+                                 start, stop, sampling)
+    uniforms = {path: by_key[plan.stream_keys[path]] for path in plan.random_paths}
     if plan.correlated_paths:
         assert plan.normal_correlation is not None
         columns = np.column_stack([uniforms[path] for path in plan.correlated_paths])

@@ -181,6 +181,17 @@ class Results:
         months = self.indicators["autonomy_month"].to_numpy()
         return float(np.mean(np.nan_to_num(months, nan=np.inf) <= 12 * year))
 
+    def public_money_eur(self) -> pd.Series:
+        """Public money per draw over the horizon [€]: investment grants received, operating
+        subsidies (incl. aided contracts), balancing subsidy and the market rent of premises
+        lent free (in kind)."""
+        if self._dataset is None:
+            raise ValueError("public money needs keep='full'")
+        totals = (self._dataset[["investment_grants_eur", "subsidies_eur", "in_kind_rent_eur"]]
+                  .sum("month").to_array().sum("variable"))
+        return pd.Series(totals.to_numpy() + self.indicators["balancing_subsidy_eur"].to_numpy(),
+                         index=self.indicators.index, name="public_money_eur")
+
     def median_autonomy_month(self) -> float:
         """Median month of autonomy (counted from 1); ``inf`` when most draws never get there."""
         months = np.nan_to_num(self.indicators["autonomy_month"].to_numpy(), nan=np.inf)

@@ -124,5 +124,10 @@ def is_valid_correlation(matrix: np.ndarray) -> bool:
 def correlate_uniforms(uniforms: np.ndarray, normal_correlation: np.ndarray) -> np.ndarray:
     """Impose a normal correlation on columns of uniforms ``(draws, k)`` (Gaussian copula)."""
     normals = stats.norm.ppf(np.clip(uniforms, 1e-12, 1 - 1e-12))
-    correlated = normals @ np.linalg.cholesky(normal_correlation).T
+    factor = np.linalg.cholesky(normal_correlation)
+    # normals @ factor.T, summed in a fixed order without BLAS: BLAS kernels change with the
+    # number of rows (one row, small tails), which made a draw's last bits depend on its chunk.
+    correlated = np.zeros_like(normals)
+    for column in range(factor.shape[1]):
+        correlated += normals[:, column:column + 1] * factor[:, column]
     return stats.norm.cdf(correlated)

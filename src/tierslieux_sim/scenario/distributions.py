@@ -223,7 +223,8 @@ class Discrete(_Distribution):
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         values, _ = self._sorted()
-        index = np.asarray(self.frozen().ppf(uniforms), dtype=int)
+        # rv_discrete.ppf(0) is −1 (below the support): clip so u = 0 gives the smallest value.
+        index = np.clip(np.asarray(self.frozen().ppf(uniforms), dtype=int), 0, None)
         return values[index]
 
     def mean(self) -> float:

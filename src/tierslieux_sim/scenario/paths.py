@@ -60,3 +60,33 @@ def plain_parameters(
 def values_by_path(samples: Mapping[str, Any]) -> Callable[[str, _Distribution], Any]:
     """A ``leaf_value`` for :func:`plain_parameters` reading draws from ``samples``."""
     return lambda path, _distribution: samples[path]
+
+
+def item_label(item: Any, index: int) -> str:
+    """How a list item is named in random-stream keys: its ``name`` (or ``role``), else its
+    position."""
+    for attribute in ("name", "role"):
+        label = getattr(item, attribute, None)
+        if isinstance(label, str):
+            return label
+    return str(index)
+
+
+def stream_keys(scenario: BaseModel) -> dict[str, str]:
+    """For each uncertain leaf path, the key of its random stream: the path with list
+    positions replaced by item names (``revenue_lines[Formations].annual_amount_eur``), so
+    inserting, removing or reordering items does not change the draws of the others."""
+    keys: dict[str, str] = {}
+
+    def walk(node: Any, path: str, key: str) -> None:
+        if isinstance(node, _Distribution):
+            keys[path] = key
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), join_path(path, name), join_path(key, name))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, join_path(path, index), f"{key}[{item_label(item, index)}]")
+
+    walk(scenario, "", "")
+    return keys

@@ -331,8 +331,8 @@ class InvestmentGrant(Section):
         le=1, uncertain=True)
     eligible_cost_eur: UncertainNumber | None = described(
         None, fr="Dépense éligible", en="Eligible cost", unit="€", ge=0, uncertain=True,
-        help_fr="Absente = investissements du mois 1.",
-        help_en="Absent = the investment of month 1.")
+        help_fr="Absente = premier achat de chaque ligne d'investissement (hors renouvellements).",
+        help_en="Absent = the first purchase of every investment line (renewals excluded).")
     cap_eur: float | None = described(None, fr="Plafond", en="Cap", unit="€", ge=0)
     award_probability: float = described(
         1.0, fr="Probabilité d'obtention", en="Probability of award", unit="probabilité", ge=0,
