@@ -21,11 +21,12 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import scipy
+from results_file import RESULTS, write_section
 
 from tierslieux_sim import default_scenario, simulate
 
@@ -79,7 +80,7 @@ def cpu_model() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
-    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--output", type=Path, default=RESULTS)
     arguments = parser.parse_args()
 
     sizes = [(1_000, 7), (10_000, 7), (100_000, 3)]
@@ -102,14 +103,12 @@ def main() -> int:
 
     target_10k = next((median for draws, _, median, _, _ in rows if draws == 10_000), None)
     lines = [
-        "# Benchmarks",
+        "## `simulate` on the default scenario (120 months)",
         "",
-        f"Written by `benchmarks/bench_simulate.py` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} "
+        f"Written by `benchmarks/bench_simulate.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} "
         "UTC. Machine: " f"{os.cpu_count()} cores ({cpu_model()}), Python "
         f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}. "
         "Shared machine: figures are medians of repeated runs in the same session.",
-        "",
-        "## `simulate` on the default scenario (120 months)",
         "",
         "| draws | mode | runs | median (s) | min (s) | max (s) | µs per draw | vs 10k per draw |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -134,7 +133,7 @@ def main() -> int:
           "under 2 GB.",
         "",
     ]
-    arguments.output.write_text("\n".join(lines), encoding="utf-8")
+    write_section("bench_simulate.py", "\n".join(lines), arguments.output)
     print(f"written {arguments.output}")
     return 0
 

@@ -8,7 +8,10 @@ default, English with ``--lang en`` or ``TIERSLIEUX_LANG=en``.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
+import subprocess
 import sys
 import warnings
 from collections.abc import Sequence
@@ -65,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", type=Path, help=message("cli.validate_files_help"))
 
     commands.add_parser("schema", help=message("cli.schema_help"))
+
+    app = commands.add_parser("app", help=message("cli.app_help"))
+    app.add_argument("--port", type=_integer(1, "cli.positive_integer"), default=8501,
+                     help=message("cli.port_help"))
+    app.add_argument("--address", default="127.0.0.1", help=message("cli.address_help"))
     return parser
 
 
@@ -187,7 +195,23 @@ def command_schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_schema}
+def command_app(arguments: argparse.Namespace) -> int:
+    """Start the dashboard with Streamlit (needs the ``ui`` extra)."""
+    if importlib.util.find_spec("streamlit") is None:
+        _error(message("cli.app_missing"))
+        return EXIT_FAILURE
+    entry = Path(__file__).parent / "ui" / "streamlit_app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(entry),
+               "--server.port", str(arguments.port), "--server.address", arguments.address,
+               "--browser.gatherUsageStats", "false"]
+    environment = dict(os.environ)
+    if arguments.lang:
+        environment["TIERSLIEUX_LANG"] = arguments.lang
+    return subprocess.call(command, env=environment)
+
+
+COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_schema,
+            "app": command_app}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
