@@ -142,3 +142,30 @@ def default_scenario_path_text() -> str:
 
     return (resources.files("tierslieux_sim.data").joinpath("scenarios/default.toml")
             .read_text("utf-8"))
+
+
+def test_progress_bar_shows_after_one_second_and_counts_every_draw(monkeypatch):
+    """simulate(progress=True) (what `run` uses) drives a tqdm bar delayed by one second."""
+    import tierslieux_sim.engine as engine
+
+    created = []
+
+    class RecordingBar:
+        def __init__(self, **kwargs):
+            self.kwargs, self.count = kwargs, 0
+            created.append(self)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, n):
+            self.count += n
+
+    monkeypatch.setattr(engine, "tqdm", RecordingBar)
+    engine.simulate(default_scenario(), draws=2500, seed=1, chunk_draws=1000, progress=True)
+    (bar,) = created
+    assert bar.kwargs["delay"] == 1.0 and bar.kwargs["disable"] is False
+    assert bar.kwargs["total"] == 2500 and bar.count == 2500
