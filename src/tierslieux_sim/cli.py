@@ -203,7 +203,7 @@ def command_app(arguments: argparse.Namespace) -> int:
     entry = Path(__file__).parent / "ui" / "streamlit_app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry),
                "--server.port", str(arguments.port), "--server.address", arguments.address,
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     environment = dict(os.environ)
     if arguments.lang:
         environment["TIERSLIEUX_LANG"] = arguments.lang

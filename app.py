@@ -1,0 +1,5 @@
+"""Dashboard entry point: ``streamlit run app.py`` (the screens are in tierslieux_sim.ui)."""
+
+from tierslieux_sim.ui.app import main
+
+main()

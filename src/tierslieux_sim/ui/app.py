@@ -1,0 +1,460 @@
+"""The dashboard's screens: sidebar (language, scenario, precision), results, assumptions,
+comparison. Run with ``streamlit run app.py`` or ``tierslieux app``.
+
+Logic lives elsewhere: the engine simulates, :mod:`tierslieux_sim.plots` draws, the scenario
+layer validates. This file describes the screen; runs are cached on the canonical scenario
+text, the number of draws and the seed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import plots
+from ..engine import simulate
+from ..formatting import format_eur, format_month, format_percent
+from ..i18n import LANGUAGES, current_language, message
+from ..results import Results
+from ..scenario.errors import ScenarioError
+from ..scenario.fields import field_meta
+from ..scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
+from ..scenario.schema import Scenario
+from . import data as scenario_data
+from .widgets import TABLE_PREFIX, WIDGET_PREFIX, label_with_unit, section_editor, table_editor
+
+FAST_DRAWS, PRECISE_DRAWS = 2_000, 10_000
+DEFAULT_SEED = 1
+MAX_VARIANTS = 4
+#: The inputs officials move most, shown at the top of the results page (when present).
+LEVER_PATHS = (
+    "prices.day_pass_eur",
+    "prices.flex_membership_eur_per_month",
+    "prices.dedicated_desk_eur_per_month",
+    "site.flex_desks",
+    "site.dedicated_desks",
+    "staff[0].fte",
+    "costs.rent_eur_per_m2_per_year",
+    "costs.premises_lent_free",
+    "operating_subsidies[0].amount_eur_per_year",
+    "demand.segments[0].pool_people",
+    "demand.segments[0].months_to_maturity",
+)
+LEVER_PREFIX = "lever:"
+
+
+# --- state ---------------------------------------------------------------------------------
+
+def _field_of(path: str) -> tuple[type, str]:
+    """The model class and field name a data path ends on."""
+    model: Any = Scenario
+    parts = scenario_data.path_parts(path)
+    for part in parts[:-1]:
+        if isinstance(part, int):
+            continue
+        model = scenario_data.item_model(model, part)
+    return model, str(parts[-1])
+
+
+def _nice_ceiling(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    exponent = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * exponent >= value:
+            return factor * exponent
+    return 10 * exponent
+
+
+def lever_range(path: str, value: Any) -> tuple[float, float, float]:
+    """Slider range and step of a lever, set when a scenario is loaded (stable while it moves)."""
+    model, name = _field_of(path)
+    meta = field_meta(model, name)
+    probable = scenario_data.probable_value(value)
+    low = 0.0 if meta is None or meta.minimum is None else float(meta.minimum)
+    high = _nice_ceiling(max(2.5 * probable, low + 1))
+    if meta is not None and meta.maximum is not None:
+        high = min(high, float(meta.maximum))
+    if scenario_data.field_kind(model, name) == "int":
+        return low, max(high, low + 1), 1.0
+    return low, high, _nice_ceiling((high - low) / 100)
+
+
+def slider_format(step: float) -> str:
+    """As many decimals as the step needs (``%.0f`` for whole steps, ``%.2f`` for 0.01)."""
+    decimals = 0 if step >= 1 else min(4, math.ceil(-math.log10(step) - 1e-9))
+    return f"%.{decimals}f"
+
+
+def load_into_session(scenario: Scenario) -> None:
+    """Make ``scenario`` the one being edited: data, widgets and tables start from it."""
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith((WIDGET_PREFIX, TABLE_PREFIX, LEVER_PREFIX)):
+            del st.session_state[key]
+    data = scenario_data.scenario_data(scenario)
+    st.session_state["data"] = data
+    st.session_state["scenario"] = scenario
+    st.session_state["lever_ranges"] = {
+        path: lever_range(path, scenario_data.get_path(data, path)) for path in LEVER_PATHS
+        if scenario_data.get_path(data, path) is not None
+        and scenario_data.field_kind(*_field_of(path)) != "bool"}
+
+
+def _on_preset_change() -> None:
+    load_into_session(preset_scenario(st.session_state["preset"]))
+
+
+def init_session() -> None:
+    if "data" not in st.session_state:
+        st.session_state["preset"] = "default"
+        load_into_session(preset_scenario("default"))
+        st.session_state.setdefault("variants", {})
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def run_scenario(scenario_text: str, draws: int, seed: int) -> Results:
+    """Simulate a scenario given by its canonical TOML text (the cache key)."""
+    return simulate(parse_scenario_text(scenario_text, "session"), draws=draws, seed=seed)
+
+
+def run_current(scenario: Scenario, draws: int, seed: int, language: str) -> Results:
+    with st.spinner(message("ui.computing", language, draws=f"{draws:,}".replace(",", " "))):
+        return run_scenario(scenario_to_toml(scenario), draws, seed)
+
+
+def validated_scenario(language: str) -> Scenario:
+    """The edited data if valid (it becomes the current scenario), else the last valid one
+    with the problems shown: an invalid edit never loses the user's work nor the results."""
+    for dropped in scenario_data.prune_correlations(st.session_state["data"]):
+        st.info(message("ui.correlation_dropped", language, a=dropped.get("a"),
+                        b=dropped.get("b")))
+    try:
+        scenario = scenario_data.validated(st.session_state["data"])
+    except ScenarioError as error:
+        st.error(message("ui.invalid_scenario", language) + "\n\n" + "\n\n".join(
+            f"`{problem.path}` : {problem.describe(language)}" if problem.path
+            else problem.describe(language) for problem in error.problems))
+        return st.session_state["scenario"]
+    st.session_state["scenario"] = scenario
+    return scenario
+
+
+# --- sidebar -------------------------------------------------------------------------------
+
+def sidebar_language() -> str:
+    st.session_state.setdefault("lang", current_language())  # TIERSLIEUX_LANG, else French
+    return st.sidebar.selectbox(
+        "Langue / Language", LANGUAGES, key="lang",
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+
+
+def sidebar_scenario(language: str) -> None:
+    names = preset_names()
+    st.sidebar.selectbox(message("ui.preset", language), names, key="preset",
+                         format_func=lambda name: preset_scenario(name).meta.name,
+                         on_change=_on_preset_change)
+    uploaded = st.sidebar.file_uploader(message("ui.upload", language), type=["toml"],
+                                        key="upload")
+    if uploaded is not None and st.session_state.get("upload_done") != uploaded.file_id:
+        st.session_state["upload_done"] = uploaded.file_id
+        try:
+            scenario = parse_scenario_text(uploaded.getvalue().decode("utf-8"), uploaded.name)
+        except UnicodeDecodeError:
+            st.session_state["upload_message"] = (
+                "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
+                + message("validation.file_encoding", language))
+        except ScenarioError as error:
+            st.session_state["upload_message"] = (
+                "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
+                + error.report(language).replace("\n", "\n\n"))
+        else:
+            load_into_session(scenario)
+            st.session_state["upload_message"] = (
+                "success", message("ui.upload_ok", language, name=scenario.meta.name,
+                                   file=uploaded.name))
+    if "upload_message" in st.session_state:
+        kind, text = st.session_state["upload_message"]
+        (st.sidebar.error if kind == "error" else st.sidebar.success)(text)
+
+
+def sidebar_precision(language: str) -> tuple[int, int]:
+    draws = st.sidebar.radio(
+        message("ui.draws_mode", language), (FAST_DRAWS, PRECISE_DRAWS), key="draws",
+        format_func=lambda n: message("ui.draws_fast" if n == FAST_DRAWS else "ui.draws_precise",
+                                      language, draws=f"{n:,}".replace(",", "\u202f")))
+    with st.sidebar.expander(message("ui.advanced", language)):
+        st.session_state.setdefault("seed", DEFAULT_SEED)
+        seed = st.number_input(message("ui.seed", language), min_value=0, step=1, key="seed",
+                               help=message("ui.seed_help", language))
+    return int(draws), int(seed)
+
+
+def sidebar_download(scenario: Scenario, language: str) -> None:
+    slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
+    st.sidebar.download_button(message("ui.download", language), scenario_to_toml(scenario),
+                               file_name=f"{slug or 'scenario'}.toml",
+                               mime="application/toml", key="download")
+
+
+# --- results page --------------------------------------------------------------------------
+
+def levers(language: str) -> None:
+    data = st.session_state["data"]
+    st.subheader(message("ui.levers", language), help=message("ui.levers_help", language))
+    present = [path for path in LEVER_PATHS if scenario_data.get_path(data, path) is not None]
+    columns = st.columns(3)
+    for index, path in enumerate(present):
+        model, name = _field_of(path)
+        meta = field_meta(model, name)
+        assert meta is not None
+        label = label_with_unit(meta, language)
+        if "[" in path:  # a lever on a list item says which item: "ETP — Animateur·rice"
+            item = scenario_data.get_path(data, path.rsplit(".", 1)[0]) or {}
+            label = f"{label} — {item.get('name') or item.get('role') or ''}".rstrip(" —")
+        value = scenario_data.get_path(data, path)
+        key = f"{LEVER_PREFIX}{path}"
+        with columns[index % 3]:
+            if scenario_data.field_kind(model, name) == "bool":
+                st.session_state.setdefault(key, bool(value))
+                scenario_data.set_path(data, path, st.toggle(label, key=key,
+                                                             help=meta.help(language) or None))
+                continue
+            low, high, step = st.session_state["lever_ranges"][path]
+            probable = scenario_data.probable_value(value)
+            if scenario_data.field_kind(model, name) == "int":
+                st.session_state.setdefault(key, int(probable))
+                chosen = st.slider(label, int(low), int(high), step=1, key=key,
+                                   help=meta.help(language) or None)
+            else:
+                st.session_state.setdefault(key, float(min(max(probable, low), high)))
+                chosen = st.slider(label, float(low), float(high), step=float(step), key=key,
+                                   format=slider_format(step), help=meta.help(language) or None)
+            if chosen != probable:
+                scenario_data.set_path(data, path, scenario_data.with_central_value(
+                    value, chosen, meta.minimum, meta.maximum))
+
+
+def _quantiles(values: np.ndarray, *probabilities: float) -> list[float]:
+    return [float(q) for q in np.quantile(values, probabilities)]
+
+
+def kpis(results: Results) -> dict[str, float]:
+    """Headline numbers shared by the cards and the comparison table."""
+    years = results.horizon_years
+    maturity_year = min(3, years)
+    total = results.indicators["balancing_subsidy_eur"].to_numpy()
+    public = results.public_money_eur().to_numpy()
+    return {
+        "balancing_total_p50": _quantiles(total, 0.5)[0],
+        "balancing_total_p80": _quantiles(total, 0.8)[0],
+        "autonomy_3": results.autonomy_probability(min(3, years)),
+        "autonomy_5": results.autonomy_probability(min(5, years)),
+        "occupancy": _quantiles(results.indicators[f"occupancy_rate_year_{maturity_year}"]
+                                .to_numpy(), 0.5)[0],
+        "min_cash": _quantiles(results.indicators["min_cash_eur"].to_numpy(), 0.5)[0],
+        "public_money": _quantiles(public, 0.5)[0],
+    }
+
+
+def _kpi_text(name: str, value: float, language: str) -> str:
+    if name.startswith(("autonomy", "occupancy")):
+        return format_percent(value, language=language)
+    return format_eur(value, language=language)
+
+
+def _autonomy_date(results: Results, language: str) -> str:
+    month = results.median_autonomy_month()
+    opening = pd.Timestamp(results.scenario.simulation.opening_month + "-01")
+    if not np.isfinite(month):
+        last = opening + pd.DateOffset(months=results.scenario.horizon_months - 1)
+        return message("ui.card.never", language, year=last.year)
+    return format_month((opening + pd.DateOffset(months=int(month) - 1)).date(), language)
+
+
+def result_cards(results: Results, language: str) -> None:
+    years = results.horizon_years
+    per_year = results.indicators["balancing_subsidy_eur"].to_numpy() / years
+    p10, p50, p90 = _quantiles(per_year, 0.1, 0.5, 0.9)
+    public = results.public_money_eur().to_numpy()
+    maturity_year = min(3, years)
+    occupancy = results.indicators[f"occupancy_rate_year_{maturity_year}"].to_numpy()
+    first, second, third = st.columns(3)
+    first.metric(message("ui.card.balancing", language), format_eur(p50, language=language),
+                 border=True, help=message("ui.card.balancing_range", language,
+                                           p10=format_eur(p10, language=language),
+                                           p90=format_eur(p90, language=language)))
+    first.caption(message("ui.card.balancing_range", language,
+                          p10=format_eur(p10, language=language),
+                          p90=format_eur(p90, language=language)))
+    second.metric(message("ui.card.autonomy_by", language, year=min(3, years)),
+                  format_percent(results.autonomy_probability(min(3, years)), language=language),
+                  border=True)
+    third.metric(message("ui.card.autonomy_by", language, year=min(5, years)),
+                 format_percent(results.autonomy_probability(min(5, years)), language=language),
+                 border=True)
+    fourth, fifth, sixth = st.columns(3)
+    fourth.metric(message("ui.card.autonomy_date", language), _autonomy_date(results, language),
+                  border=True)
+    fifth.metric(message("ui.card.occupancy", language, year=maturity_year),
+                 format_percent(float(np.median(occupancy)), language=language), border=True)
+    sixth.metric(message("ui.card.public_money", language, years=years),
+                 format_eur(float(np.median(public)), language=language), border=True,
+                 help=message("ui.card.public_money_help", language))
+    p10s, p50s, p90s = (
+        [float(np.quantile(results.indicators[f"balancing_subsidy_year_{y}_eur"], q))
+         for y in range(1, years + 1)] for q in (0.1, 0.5, 0.9))
+    opening_year = int(results.scenario.simulation.opening_month[:4])
+    table = pd.DataFrame({
+        message("ui.col.year", language): [f"{y} ({opening_year + y - 1})"
+                                           for y in range(1, years + 1)],
+        message("ui.col.p50", language): [format_eur(v, language=language) for v in p50s],
+        message("ui.col.p10_p90", language): [
+            f"{format_eur(a, language=language)} – {format_eur(b, language=language)}"
+            for a, b in zip(p10s, p90s, strict=True)],
+        message("ui.col.autonomy", language): [
+            format_percent(results.autonomy_probability(y), language=language)
+            for y in range(1, years + 1)],
+    })
+    with st.expander(message("ui.yearly_table", language), expanded=False):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+CHARTS = (
+    (plots.cash_fan_chart, plots.reading_cash_fan),
+    (plots.balancing_subsidy_distribution_chart, plots.reading_balancing_subsidy_distribution),
+    (plots.yearly_revenue_costs_chart, plots.reading_yearly_revenue_costs),
+    (plots.occupancy_chart, plots.reading_occupancy),
+    (plots.autonomy_probability_chart, plots.reading_autonomy_probability),
+    (plots.users_by_segment_chart, plots.reading_users_by_segment),
+)
+
+
+def result_charts(results: Results, language: str) -> None:
+    st.subheader(message("ui.charts", language))
+    left, right = st.columns(2)
+    for index, (figure, reading) in enumerate(CHARTS):
+        with (left if index % 2 == 0 else right):
+            st.plotly_chart(figure(results, language=language), key=f"chart:{figure.__name__}",
+                            config={"displayModeBar": False})
+            st.caption(reading(results, language=language))
+
+
+def page_results(draws: int, seed: int, language: str) -> Scenario:
+    levers(language)
+    scenario = validated_scenario(language)
+    results = run_current(scenario, draws, seed, language)
+    st.divider()
+    result_cards(results, language)
+    result_charts(results, language)
+    return scenario
+
+
+# --- assumptions page ----------------------------------------------------------------------
+
+def page_inputs(language: str) -> Scenario:
+    data = st.session_state["data"]
+    cell_errors: list[str] = []
+    for name in Scenario.model_fields:
+        if name == "schema_version":
+            continue
+        kind = scenario_data.field_kind(Scenario, name)
+        meta = field_meta(Scenario, name)
+        if kind == "section":
+            model = scenario_data.item_model(Scenario, name)
+            labels = model.model_config.get("json_schema_extra", {}).get(
+                "x-tierslieux-section", {})
+            title = labels.get(f"label_{language}", name)
+        else:
+            title = meta.label(language) if meta else name
+        with st.expander(title, expanded=name in ("meta", "site")):
+            if kind == "section":
+                cell_errors += section_editor(scenario_data.item_model(Scenario, name), name,
+                                              data, language)
+            else:
+                cell_errors += table_editor(Scenario, name, name, data, language)
+    for error in cell_errors:
+        st.error(error)
+    return validated_scenario(language)
+
+
+# --- comparison page -----------------------------------------------------------------------
+
+def page_compare(draws: int, seed: int, language: str) -> Scenario:
+    scenario = validated_scenario(language)
+    st.caption(message("ui.compare_intro", language))
+    variants: dict[str, str] = st.session_state.setdefault("variants", {})
+    name_column, button_column = st.columns([3, 1])
+    with name_column:
+        name = st.text_input(message("ui.variant_name", language), key="variant_name",
+                             value=scenario.meta.name)
+    with button_column:
+        st.write("")
+        if st.button(message("ui.pin", language), key="pin"):
+            if len(variants) >= MAX_VARIANTS and name not in variants:
+                st.warning(message("ui.pin_limit", language, count=MAX_VARIANTS))
+            else:
+                variants[name or scenario.meta.name] = scenario_to_toml(scenario)
+    files = st.file_uploader(message("ui.compare_upload", language), type=["toml"],
+                             accept_multiple_files=True, key="compare_files")
+    compared: dict[str, str] = {message("ui.current", language): scenario_to_toml(scenario)}
+    compared.update(variants)
+    for uploaded in files or []:
+        try:
+            loaded = parse_scenario_text(uploaded.getvalue().decode("utf-8"), uploaded.name)
+        except (ScenarioError, UnicodeDecodeError) as error:
+            st.error(error.report(language) if isinstance(error, ScenarioError) else str(error))
+            continue
+        compared[uploaded.name] = scenario_to_toml(loaded)
+    for variant in list(variants):
+        if st.button(message("ui.remove", language, name=variant), key=f"remove:{variant}"):
+            del variants[variant]
+            compared.pop(variant, None)
+    if len(compared) == 1:
+        st.info(message("ui.compare_empty", language))
+    results = {label: run_scenario(text, draws, seed) for label, text in compared.items()}
+    table = pd.DataFrame({
+        label: {message(f"ui.kpi.{kpi}", language): _kpi_text(kpi, value, language)
+                for kpi, value in kpis(result).items()}
+        for label, result in results.items()})
+    table.index.name = message("ui.kpi", language)
+    st.dataframe(table, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(plots.compare_cash_chart(results, language=language),
+                        key="chart:compare_cash", config={"displayModeBar": False})
+        st.caption(plots.reading_compare_cash(results, language=language))
+    with right:
+        st.plotly_chart(plots.compare_balancing_chart(results, language=language),
+                        key="chart:compare_balancing", config={"displayModeBar": False})
+        st.caption(plots.reading_compare_balancing(results, language=language))
+    return scenario
+
+
+# --- the page ------------------------------------------------------------------------------
+
+PAGES = {"results": page_results, "inputs": page_inputs, "compare": page_compare}
+
+
+def main() -> None:
+    st.set_page_config(page_title="tierslieux_sim", page_icon="🏡", layout="wide")
+    init_session()
+    language = sidebar_language()
+    st.title(message("ui.title", language))
+    st.caption(message("ui.subtitle", language))
+    page = st.sidebar.radio(message("ui.page", language), tuple(PAGES), key="page",
+                            format_func=lambda p: message(f"ui.page.{p}", language))
+    sidebar_scenario(language)
+    draws, seed = sidebar_precision(language)
+    if page == "results":
+        scenario = page_results(draws, seed, language)
+    elif page == "inputs":
+        scenario = page_inputs(language)
+    else:
+        scenario = page_compare(draws, seed, language)
+    sidebar_download(scenario, language)

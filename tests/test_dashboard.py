@@ -1,0 +1,135 @@
+"""The dashboard through Streamlit's AppTest: every page and preset runs, levers move the
+cards, uploads replace (or, when invalid, keep) the scenario, the language switches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ("results", "inputs", "compare")
+
+
+def start() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metric(app: AppTest, label_start: str) -> str:
+    for item in app.metric:
+        if item.label.startswith(label_start):
+            return item.value
+    raise AssertionError(f"no card starting with {label_start!r}: {[m.label for m in app.metric]}")
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    return start()
+
+
+def test_opens_in_french_on_the_default_scenario(app):
+    assert app.title[0].value == "Simulateur de tiers-lieu"
+    assert app.session_state["scenario"] == preset_scenario("default")
+    assert metric(app, "Reste à charge moyen par an").endswith("€")
+    assert metric(app, "Chance d'autonomie d'ici l'année 3").endswith("%")
+    assert len(app.get("plotly_chart")) >= 6
+    # each chart has its one-sentence reading
+    assert any(caption.value.startswith("Dans ") for caption in app.caption)
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_every_page_and_preset_runs(preset):
+    app = start()
+    app.selectbox(key="preset").set_value(preset).run()
+    assert app.session_state["scenario"] == preset_scenario(preset)
+    for page in PAGES:
+        app.radio(key="page").set_value(page).run()
+        assert not app.exception, (preset, page, app.exception)
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_moving_a_lever_changes_the_cards():
+    app = start()
+    before = metric(app, "Reste à charge moyen par an")
+    lever = app.slider(key="lever:prices.day_pass_eur")
+    lever.set_value(lever.value + 8).run()
+    assert not app.exception
+    assert app.session_state["scenario"].prices.day_pass_eur.mode == pytest.approx(
+        lever.value)
+    assert metric(app, "Reste à charge moyen par an") != before
+
+
+def test_desk_lever_changes_occupancy_card():
+    app = start()
+    before = metric(app, "Occupation à maturité")
+    lever = app.slider(key="lever:site.flex_desks")
+    assert lever.min == 0 and lever.max >= 20
+    lever.set_value(4).run()
+    assert app.session_state["scenario"].site.flex_desks == 4
+    assert metric(app, "Occupation à maturité") != before
+
+
+def test_valid_upload_replaces_the_scenario():
+    app = start()
+    uploaded = preset_scenario("telecentre_rural")
+    app.file_uploader(key="upload").set_value(
+        ("telecentre.toml", scenario_to_toml(uploaded).encode(), "application/toml")).run()
+    assert not app.exception
+    assert app.session_state["scenario"] == uploaded
+    assert any(uploaded.meta.name in item.value for item in app.sidebar.success)
+
+
+def test_invalid_upload_shows_the_message_and_keeps_the_scenario():
+    app = start()
+    before = app.session_state["scenario"]
+    text = scenario_to_toml(before).replace("flex_desks = 10", "flex_desks = -3")
+    app.file_uploader(key="upload").set_value(("faux.toml", text.encode(), "text/plain")).run()
+    assert not app.exception
+    assert app.session_state["scenario"] == before
+    errors = " ".join(item.value for item in app.sidebar.error)
+    assert "faux.toml" in errors and "site.flex_desks" in errors and "-3" in errors
+    assert "scénario en cours est conservé" in errors
+
+
+def test_language_switch_changes_labels():
+    app = start()
+    app.selectbox(key="lang").set_value("en").run()
+    assert app.title[0].value == "Tiers-lieu simulator"
+    assert metric(app, "Average yearly balancing subsidy").startswith("€")
+    assert app.radio(key="page").options[0] == "Results"
+
+
+def test_assumptions_page_edits_the_scenario():
+    app = start()
+    app.radio(key="page").set_value("inputs").run()
+    assert not app.exception
+    app.number_input(key="w:site.surface_m2").set_value(320.0).run()
+    assert app.session_state["scenario"].site.surface_m2 == 320.0
+    # an uncertain input switched to "min / probable / max" with min above max is refused,
+    # the last valid scenario is kept and the key path is shown
+    app.number_input(key="w:prices.flex_membership_eur_per_month#min").set_value(500.0).run()
+    assert app.session_state["scenario"].site.surface_m2 == 320.0
+    assert app.session_state["scenario"].prices.flex_membership_eur_per_month.min == 60
+    assert any("prices.flex_membership_eur_per_month" in item.value for item in app.error)
+
+
+def test_compare_pins_variants_on_common_draws():
+    app = start()
+    app.radio(key="page").set_value("compare").run()
+    app.text_input(key="variant_name").set_value("Base").run()
+    app.button(key="pin").click().run()
+    app.radio(key="page").set_value("results").run()
+    app.slider(key="lever:site.flex_desks").set_value(20).run()
+    app.radio(key="page").set_value("compare").run()
+    app.text_input(key="variant_name").set_value("20 postes").run()
+    app.button(key="pin").click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert {"Base", "20 postes"} <= set(table.columns)
+    assert len(app.get("plotly_chart")) == 2

@@ -1,0 +1,65 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against a dashboard
+server this test starts on 127.0.0.1 and stops (by PID) afterwards."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tierslieux_sim import load_scenario, preset_scenario, scenario_to_toml
+from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+if shutil.which(CHROMIUM_PATH) is None:  # .ci/run installs it; say so plainly if it is missing
+    pytest.fail(f"{CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)",
+                pytrace=False)
+
+CARD = '[data-testid="stMetricValue"]'
+
+
+@pytest.fixture(scope="module")
+def page():
+    with running_dashboard() as url, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1400,
+                                                                        "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        page.wait_for_selector(CARD)
+        yield page
+        browser.close()
+
+
+def first_card(page) -> str:
+    return page.locator(CARD).first.inner_text()
+
+
+def test_slider_moved_with_the_keyboard_changes_a_card(page):
+    before = first_card(page)
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    for _ in range(10):
+        slider.press("ArrowRight")
+    page.wait_for_function(
+        "([selector, before]) => document.querySelector(selector).innerText !== before",
+        arg=[CARD, before])
+    assert first_card(page) != before
+
+
+def test_upload_then_download_round_trip(page, tmp_path):
+    uploaded = preset_scenario("coworking_petite_ville")
+    source = tmp_path / "coworking.toml"
+    source.write_text(scenario_to_toml(uploaded), encoding="utf-8")
+    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(
+        str(source))
+    # the success message (the preset list also holds this name, hidden, so match the message)
+    page.locator('[data-testid="stSidebar"]').get_by_text(
+        f"« {uploaded.meta.name} » chargé depuis coworking.toml").wait_for()
+    with page.expect_download() as download_info:
+        page.locator('[data-testid="stDownloadButton"] button').click()
+    downloaded = tmp_path / "downloaded.toml"
+    download_info.value.save_as(downloaded)
+    assert load_scenario(downloaded) == uploaded
