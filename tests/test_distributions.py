@@ -4,7 +4,6 @@ closed forms): inverse CDF, median, mean, support; and the fast PERT inverse (PI
 from __future__ import annotations
 
 import math
-
 import subprocess
 import sys
 
