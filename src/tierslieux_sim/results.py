@@ -66,6 +66,16 @@ def _monthly_arrays(accounts: MonthlyAccounts, shape: tuple[int, int]
     return arrays
 
 
+def _empty_like_layout(chunk: np.ndarray, draws: int) -> np.ndarray:
+    """An uninitialised ``(draws, months[, lines])`` array with the chunk's memory layout:
+    line variables live as contiguous ``(line, draw, month)`` blocks seen through a
+    transposed view, so copying chunks into it stays a contiguous copy."""
+    if chunk.ndim == 3:
+        lines = chunk.shape[2]
+        return np.empty((lines, draws, chunk.shape[1])).transpose(1, 2, 0)
+    return np.empty((draws, *chunk.shape[1:]))
+
+
 class ResultsCollector:
     """Gathers chunks of draws into preallocated arrays (or running sums in summary mode)."""
 
@@ -87,7 +97,7 @@ class ResultsCollector:
                     self.arrays[name] = array  # one chunk: keep it (broadcast views stay views)
                 else:
                     if name not in self.arrays:
-                        self.arrays[name] = np.empty((self.draws, *array.shape[1:]))
+                        self.arrays[name] = _empty_like_layout(array, self.draws)
                     self.arrays[name][start:stop] = array
             else:
                 self.monthly_sums[name] = self.monthly_sums.get(name, 0.0) + array.sum(axis=0)
