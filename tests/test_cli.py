@@ -169,3 +169,18 @@ def test_progress_bar_shows_after_one_second_and_counts_every_draw(monkeypatch):
     (bar,) = created
     assert bar.kwargs["delay"] == 1.0 and bar.kwargs["disable"] is False
     assert bar.kwargs["total"] == 2500 and bar.count == 2500
+
+
+def test_app_command_starts_streamlit_on_the_packaged_entry(monkeypatch):
+    import tierslieux_sim.cli as cli
+
+    calls = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append((command, env))
+                        or 0)
+    assert main(["--lang", "en", "app", "--port", "8600"]) == 0
+    ((command, env),) = calls
+    assert command[1:4] == ["-m", "streamlit", "run"]
+    assert command[4].endswith("ui/streamlit_app.py")
+    assert command[command.index("--server.port") + 1] == "8600"
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    assert env["TIERSLIEUX_LANG"] == "en"

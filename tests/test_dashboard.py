@@ -109,6 +109,8 @@ def test_assumptions_page_edits_the_scenario():
     app = start()
     app.radio(key="page").set_value("inputs").run()
     assert not app.exception
+    # one editable table per list (segments, revenue lines, costs, staff, investment…)
+    assert len(app.data_editor) >= 7
     app.number_input(key="w:site.surface_m2").set_value(320.0).run()
     assert app.session_state["scenario"].site.surface_m2 == 320.0
     # an uncertain input switched to "min / probable / max" with min above max is refused,

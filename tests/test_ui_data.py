@@ -78,3 +78,22 @@ def test_lever_moves_the_probable_value_and_keeps_the_spread():
     # a lognormal is scaled around its median
     lognormal = data.with_central_value({"dist": "lognormal", "p5": 5.0, "p95": 20.0}, 20.0)
     assert data.probable_value(lognormal) == pytest.approx(20.0)
+
+
+def test_list_tables_round_trip_and_report_bad_cells():
+    """Lists are edited as tables: table → rows gives the items back; a junk cell is named."""
+    from tierslieux_sim.scenario.schema import Segment
+    from tierslieux_sim.ui.widgets import rows_from_frame, table_frame
+
+    scenario_data = data.scenario_data(default_scenario())
+    segments = scenario_data["demand"]["segments"]
+    frame = table_frame(Segment, segments)
+    assert "product_mix.day_pass" in frame.columns and frame.loc[0, "adoption_rate"] == (
+        data.uncertain_to_text(segments[0]["adoption_rate"]))
+    rows, errors = rows_from_frame(Segment, frame, "Segments", "fr")
+    assert errors == []
+    assert [Segment.model_validate(row) for row in rows] == default_scenario().demand.segments
+    frame.loc[1, "pool_people"] = "beaucoup"
+    _, errors = rows_from_frame(Segment, frame, "Segments", "fr")
+    assert errors == ["Segments, ligne 2, colonne « Population cible » : nombre, « min / probable"
+                      " / max » ou loi attendu, trouvé « beaucoup »"]
