@@ -8,41 +8,29 @@ Scenarios are frozen pydantic models; variants are built by editing
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 import tierslieux_sim as tl
+from tierslieux_sim.i18n import set_language
 from tierslieux_sim.scenario.files import scenario_from_dict
-from tierslieux_sim.scenario.paths import uncertain_leaves
+from tierslieux_sim.scenario.paths import set_path, uncertain_leaves
 from tierslieux_sim.scenario.schema import Scenario
 
 SEED = 20_240_917
 IDENTITY_DRAWS = 500
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def path_tokens(path: str) -> list[str | int]:
-    """``"demand.segments[0].adoption_rate"`` → ``["demand", "segments", 0, "adoption_rate"]``."""
-    return [int(index) if index else key for key, index in _TOKEN.findall(path)]
-
-
-def get_path(data: Any, path: str) -> Any:
-    """The value at ``path`` in plain data or in a scenario (pydantic models)."""
-    for token in path_tokens(path):
-        data = getattr(data, token) if isinstance(data, BaseModel) else data[token]
-    return data
-
-
-def set_path(data: Any, path: str, value: Any) -> None:
-    *parents, last = path_tokens(path)
-    for token in parents:
-        data = data[token]
-    data[last] = value
+@pytest.fixture(autouse=True)
+def _french_by_default(monkeypatch):
+    """Every test starts with no language chosen and no TIERSLIEUX_LANG: French."""
+    monkeypatch.delenv("TIERSLIEUX_LANG", raising=False)
+    set_language(None)
+    yield
+    set_language(None)
 
 
 def edit_scenario(scenario: Scenario, edit: Callable[[dict[str, Any]], None]) -> Scenario:

@@ -13,15 +13,6 @@ import xarray as xr
 
 from tierslieux_sim import default_scenario, simulate
 from tierslieux_sim.cli import kpi_report, main
-from tierslieux_sim.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def _french(monkeypatch):
-    monkeypatch.delenv("TIERSLIEUX_LANG", raising=False)
-    set_language(None)
-    yield
-    set_language(None)
 
 
 def test_run_default_prints_kpi_table(capsys):

@@ -8,9 +8,10 @@ import pytest
 from scipy import stats
 
 import tierslieux_sim as tl
-from conftest import SEED, edit_scenario, get_path, zero_variance
+from conftest import SEED, edit_scenario, zero_variance
 from tierslieux_sim.engine import draw_input_values, plan_inputs
 from tierslieux_sim.sampling import BLOCK_DRAWS
+from tierslieux_sim.scenario.paths import get_path
 
 ATOL_EUR = 1e-6  # euros: rounding of sums of a few hundred thousand euros
 

@@ -20,14 +20,6 @@ from tierslieux_sim.scenario.errors import Problem, ScenarioError
 from tierslieux_sim.scenario.files import parse_scenario_text
 
 
-@pytest.fixture(autouse=True)
-def _no_language_chosen(monkeypatch):
-    monkeypatch.delenv("TIERSLIEUX_LANG", raising=False)
-    set_language(None)
-    yield
-    set_language(None)
-
-
 def _placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tierslieux_sim.i18n import set_language
 from tierslieux_sim.scenario.distributions import (
     Discrete,
     LogNormal,
@@ -32,14 +31,6 @@ from tierslieux_sim.scenario.schema import Scenario, Site
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.toml"))
-
-
-@pytest.fixture(autouse=True)
-def _french_by_default(monkeypatch):
-    monkeypatch.delenv("TIERSLIEUX_LANG", raising=False)
-    set_language(None)
-    yield
-    set_language(None)
 
 
 def test_scenarios_folder_is_not_empty():

@@ -109,14 +109,6 @@ loaded_annual_cost_eur = 35000
 """
 
 
-@pytest.fixture(autouse=True)
-def _french_by_default(monkeypatch):
-    monkeypatch.delenv("TIERSLIEUX_LANG", raising=False)
-    set_language(None)
-    yield
-    set_language(None)
-
-
 def edited(*replacements: tuple[str, str], text: str = BASE) -> str:
     """``text`` with each ``old`` (which must occur exactly once) replaced by ``new``."""
     for old, new in replacements:

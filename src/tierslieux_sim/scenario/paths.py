@@ -8,12 +8,46 @@ numpy arrays: the model never sees pydantic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
 from .distributions import _Distribution
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def path_parts(path: str) -> list[str | int]:
+    """``demand.segments[0].adoption_rate`` → ``['demand', 'segments', 0, 'adoption_rate']``."""
+    return [name if name else int(index) for name, index in _PATH_PART.findall(path)]
+
+
+def get_path(node: Any, path: str, default: Any = None) -> Any:
+    """The value at ``path`` in plain data (dicts and lists) or in a scenario (models);
+    ``default`` where the path does not exist."""
+    for part in path_parts(path):
+        try:
+            node = getattr(node, part) if isinstance(node, BaseModel) else node[part]
+        except (AttributeError, KeyError, IndexError, TypeError):
+            return default
+    return node
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set (or, with ``value=None``, remove) the value at ``path`` in plain data, creating
+    tables on the way."""
+    parts = path_parts(path)
+    node: Any = data
+    for part in parts[:-1]:
+        node = node[part] if isinstance(part, int) else node.setdefault(part, {})
+    last = parts[-1]
+    if value is None:
+        if isinstance(node, dict):
+            node.pop(last, None)
+    else:
+        node[last] = value
 
 
 def join_path(parent: str, key: str | int) -> str:

@@ -7,7 +7,6 @@ No Streamlit here: these helpers are unit-tested on their own.
 from __future__ import annotations
 
 import copy
-import re
 import tomllib
 import types
 import typing
@@ -18,10 +17,11 @@ from pydantic import BaseModel, TypeAdapter
 from ..scenario.distributions import UncertainNumber, _Distribution, central_value
 from ..scenario.fields import field_meta
 from ..scenario.files import scenario_from_dict
+# Path helpers live with the scenario; the dashboard reaches them through this module.
+from ..scenario.paths import get_path, path_parts, set_path  # noqa: F401
 from ..scenario.schema import Scenario
 
 _UNCERTAIN: TypeAdapter[Any] = TypeAdapter(UncertainNumber)
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
@@ -44,38 +44,6 @@ def prune_correlations(data: dict[str, Any]) -> list[dict[str, Any]]:
 def validated(data: dict[str, Any], source: str = "tableau de bord") -> Scenario:
     """Validate edited data; raises :class:`~tierslieux_sim.ScenarioError`."""
     return scenario_from_dict(copy.deepcopy(data), source)
-
-
-def path_parts(path: str) -> list[str | int]:
-    """``demand.segments[0].adoption_rate`` → ``['demand', 'segments', 0, 'adoption_rate']``."""
-    return [name if name else int(index) for name, index in _PATH_PART.findall(path)]
-
-
-def get_path(data: Any, path: str, default: Any = None) -> Any:
-    node = data
-    for part in path_parts(path):
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return default
-    return node
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set (or, with ``value=None``, remove) the value at ``path``, creating tables on the way."""
-    parts = path_parts(path)
-    node: Any = data
-    for part in parts[:-1]:
-        if isinstance(part, int):
-            node = node[part]
-        else:
-            node = node.setdefault(part, {})
-    last = parts[-1]
-    if value is None:
-        if isinstance(node, dict):
-            node.pop(last, None)
-    else:
-        node[last] = value
 
 
 # --- compact text of an uncertain value (tables) --------------------------------------------
