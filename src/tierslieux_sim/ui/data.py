@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 from ..scenario.distributions import UncertainNumber, _Distribution, central_value
 from ..scenario.fields import field_meta
 from ..scenario.files import scenario_from_dict
+
 # Path helpers live with the scenario; the dashboard reaches them through this module.
 from ..scenario.paths import get_path, path_parts, set_path  # noqa: F401
 from ..scenario.schema import Scenario
