@@ -129,6 +129,11 @@ def main() -> int:
         f"`VmHWM`): **{summary['peak_rss_mb']:.0f} MB** (target < 2 048 MB). "
         f"Its median total balancing subsidy: {summary['balancing_p50_eur']:,.0f} €.",
         "",
+        "Full mode keeps every variable per draw and month (about 48 kB per draw of the default "
+        "scenario, ~4.8 GB at 100k draws): beyond ~10k draws its time is set by memory (first "
+        "touch of fresh pages, hence the spread between min and max), which is why large runs "
+        "use `keep=\"summary\"`, linear in draws.",
+        "",
         "Targets: 10k draws ≤ 0.3 s"
         + (f" — measured median {target_10k:.3f} s ({'met' if target_10k <= 0.3 else 'NOT met'})"
            if target_10k is not None else "")
