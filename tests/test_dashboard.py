@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("results", "inputs", "compare")
+PAGES = ("results", "inputs", "territory", "compare")
 
 
 def start() -> AppTest:
@@ -119,6 +119,17 @@ def test_assumptions_page_edits_the_scenario():
     assert app.session_state["scenario"].site.surface_m2 == 320.0
     assert app.session_state["scenario"].prices.flex_membership_eur_per_month.min == 60
     assert any("prices.flex_membership_eur_per_month" in item.value for item in app.error)
+
+
+def test_territory_page_shows_impacts_and_the_balance():
+    app = start()
+    app.radio(key="page").set_value("territory").run()
+    assert not app.exception
+    assert metric(app, "CO2 évité sur 10 ans").endswith("tCO2e")
+    assert metric(app, "Bilan socio-économique actualisé").endswith("€")
+    charts = {chart.key for chart in app.get("plotly_chart")}
+    assert {"chart:co2_avoided", "chart:socio_economic_balance"} <= charts
+    assert any("bilan socio-économique actualisé" in c.value for c in app.caption)
 
 
 def test_compare_pins_variants_on_common_draws():

@@ -11,7 +11,9 @@ from tqdm.auto import tqdm
 
 from .model import run_model
 from .model.accounts import draw_indicators
+from .model.territory import discount_factor, socio_economic_discount_rate, territory_indicators
 from .notices import Notice, emit
+from .reference import reference_value
 from .results import Results, ResultsCollector
 from .sampling import (
     BLOCK_DRAWS,
@@ -26,6 +28,7 @@ from .scenario.distributions import _Distribution
 from .scenario.paths import item_label, plain_parameters, stream_keys
 from .scenario.paths import uncertain_leaves as find_uncertain_leaves
 from .scenario.schema import Scenario
+from .territory import carbon_value_by_month, territory_parameters
 
 Keep = Literal["full", "summary"]
 DEFAULT_CHUNK_DRAWS = 16 * BLOCK_DRAWS
@@ -107,14 +110,34 @@ def central_input_values(plan: InputPlan) -> dict[str, np.ndarray]:
 
 
 def model_parameters(scenario: Scenario, values: dict[str, np.ndarray]) -> dict[str, Any]:
-    """The plain parameter tree for the model: each drawn leaf a ``(draws, 1)`` column."""
+    """The plain parameter tree for the model: each drawn leaf a ``(draws, 1)`` column;
+    territory values the scenario leaves out come from reference data."""
     parameters = plain_parameters(scenario, lambda path, _d: values[path][:, None])
+    parameters["territory"] = territory_parameters(parameters["territory"])
+    parameters["territory"]["carbon_value_eur_per_tco2e_by_month"] = carbon_value_by_month(
+        scenario.simulation.opening_month, scenario.horizon_months)
     for key, items in (("grants", parameters["investment"]["grants"]),
                        ("subsidies", parameters["operating_subsidies"])):
         prefix = "investment.grants" if key == "grants" else "operating_subsidies"
         for i, item in enumerate(items):
             item["award_uniform"] = values[f"{prefix}[{i}]{AWARD_SUFFIX}"][:, None]
     return parameters
+
+
+def territory_draw_indicators(accounts: Any, public_money_eur: np.ndarray, scenario: Scenario,
+                              values: dict[str, np.ndarray], n_draws: int
+                              ) -> dict[str, np.ndarray]:
+    """Impacts totals and present values at the public rate ``1.2 % + β × 2 %`` per draw."""
+    beta_path = "territory.discount_beta"
+    beta = values[beta_path][:, None] if beta_path in values else scenario.territory.discount_beta
+    rate = socio_economic_discount_rate(float(reference_value("discount.risk_free_rate").value),
+                                        float(reference_value("discount.risk_premium").value),
+                                        beta)
+    factor = discount_factor(rate, scenario.horizon_months)
+    indicators = territory_indicators(accounts.territory, public_money_eur, factor)
+    indicators["discount_rate"] = np.broadcast_to(np.asarray(rate, dtype=float).reshape(-1),
+                                                  (n_draws,)).copy()
+    return indicators
 
 
 def _resolve_seed(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
@@ -185,6 +208,10 @@ def simulate(
                                      accounts.cash_eur, accounts.balancing_subsidy_eur,
                                      np.broadcast_to(accounts.occupancy.occupancy_rate,
                                                      (n_draws, n_months)))
+        public_money = np.broadcast_to(accounts.public_money_eur, (n_draws, n_months))
+        indicators["public_money_eur"] = public_money.sum(axis=1)
+        indicators.update(territory_draw_indicators(accounts, public_money, scenario, values,
+                                                    n_draws))
         return accounts, indicators
 
     central = ResultsCollector(scenario, 1, keep="full")

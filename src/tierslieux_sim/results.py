@@ -26,7 +26,8 @@ MONTHLY_VARIABLES = (
     "operating_costs_eur", "ebitda_eur", "depreciation_eur", "interest_eur", "net_result_eur",
     "investment_eur", "investment_grants_eur", "loan_disbursed_eur", "loan_repaid_eur",
     "cash_flow_eur", "cash_eur", "balancing_subsidy_eur", "cash_after_balancing_eur",
-    "in_kind_rent_eur",
+    "in_kind_rent_eur", "public_money_eur",
+    "km_avoided", "co2_avoided_tco2e", "hours_saved", "local_spending_eur",
 )
 #: Variables with a line dimension: variable → dimension name.
 LINE_VARIABLES = {
@@ -48,6 +49,11 @@ def _monthly_arrays(accounts: MonthlyAccounts, shape: tuple[int, int]
         "turned_away_user_days": occupancy.turned_away_user_days,
         "occupancy_rate": occupancy.occupancy_rate,
         "flex_occupancy_rate": occupancy.flex_occupancy_rate,
+        "public_money_eur": accounts.public_money_eur,
+        "km_avoided": accounts.territory.km_avoided,
+        "co2_avoided_tco2e": accounts.territory.co2_avoided_tco2e,
+        "hours_saved": accounts.territory.hours_saved,
+        "local_spending_eur": accounts.territory.local_spending_eur,
     }
     arrays: dict[str, tuple[np.ndarray, list[str]]] = {}
     for name in MONTHLY_VARIABLES:
@@ -195,12 +201,7 @@ class Results:
         """Public money per draw over the horizon [€]: investment grants received, operating
         subsidies (incl. aided contracts), balancing subsidy and the market rent of premises
         lent free (in kind)."""
-        if self._dataset is None:
-            raise ValueError("public money needs keep='full'")
-        totals = (self._dataset[["investment_grants_eur", "subsidies_eur", "in_kind_rent_eur"]]
-                  .sum("month").to_array().sum("variable"))
-        return pd.Series(totals.to_numpy() + self.indicators["balancing_subsidy_eur"].to_numpy(),
-                         index=self.indicators.index, name="public_money_eur")
+        return self.indicators["public_money_eur"]
 
     def median_autonomy_month(self) -> float:
         """Median month of autonomy (counted from 1); ``inf`` when most draws never get there."""

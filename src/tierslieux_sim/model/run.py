@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import accounts, costs, demand, financing, revenue
+from . import accounts, costs, demand, financing, revenue, territory
 from .timeline import (
     calendar_month_of_year,
     seasonal_factor,
@@ -57,6 +57,14 @@ class MonthlyAccounts:
     cash_eur: np.ndarray
     balancing_subsidy_eur: np.ndarray
     cash_after_balancing_eur: np.ndarray
+    territory: territory.TerritoryImpacts
+
+    @property
+    def public_money_eur(self) -> np.ndarray:
+        """Public money each month: investment grants received, operating subsidies (incl.
+        aided contracts), balancing subsidy, and the market rent of premises lent free."""
+        return (self.investment_grants_eur + self.subsidies_eur + self.balancing_subsidy_eur
+                + self.in_kind_rent_eur)
 
 
 def _total(lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
@@ -128,7 +136,8 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
     """Simulate ``n_months`` months for ``n_draws`` draws of the plain parameters ``p``.
 
     ``p`` mirrors the scenario: uncertain leaves are ``(draws, 1)`` arrays, fixed ones floats;
-    each grant and operating subsidy carries an ``award_uniform`` column.
+    each grant and operating subsidy carries an ``award_uniform`` column; ``p["territory"]``
+    has its reference values filled in and ``carbon_value_eur_per_tco2e_by_month``.
     """
     shape = (n_draws, n_months)
     price_index = yearly_index_factor(p["prices"]["yearly_indexation_rate"], n_months)
@@ -216,4 +225,7 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
         cash_eur=cash,
         balancing_subsidy_eur=accounts.monthly_increments(cumulative_balancing),
         cash_after_balancing_eur=cash + cumulative_balancing,
+        territory=territory.territory_impacts(
+            use.served_user_days, p["territory"],
+            p["territory"]["carbon_value_eur_per_tco2e_by_month"]),
     )

@@ -414,6 +414,52 @@ class Correlation(Section):
         help_en="Spearman rank correlation between the two inputs.")
 
 
+class Territory(Section):
+    model_config = _section("Impacts pour le territoire", "Territory impacts")
+
+    avoided_round_trip_km: UncertainNumber = described(
+        0.0, fr="Trajet aller-retour évité", en="Avoided round trip", unit="km/jour", ge=0,
+        uncertain=True,
+        help_fr="Distance domicile–travail aller-retour qu'une journée au tiers-lieu évite "
+                "(0 = impacts non estimés).",
+        help_en="Home–work round-trip distance a day at the tiers-lieu avoids "
+                "(0 = impacts not estimated).")
+    car_share: UncertainNumber = described(
+        1.0, fr="Part des trajets évités faits en voiture", en="Share of avoided trips by car",
+        unit="part", ge=0, le=1, uncertain=True)
+    emission_factor_kgco2e_per_km: UncertainNumber | None = described(
+        None, fr="Facteur d'émission de la voiture", en="Car emission factor",
+        unit="kgCO2e/km", ge=0, le=1, uncertain=True,
+        help_fr="Absent = valeur de référence (ADEME).", help_en="Absent = reference value (ADEME).")
+    rebound_rate: UncertainNumber | None = described(
+        None, fr="Effets rebond", en="Rebound effects", unit="part", ge=0, le=1, uncertain=True,
+        help_fr="Part du gain carbone annulée par les effets rebond ; absent = ADEME 2020.",
+        help_en="Share of the carbon gain cancelled by rebound effects; absent = ADEME 2020.")
+    minutes_saved_per_user_day: UncertainNumber = described(
+        0.0, fr="Temps de trajet gagné par journée", en="Travel time saved per user-day",
+        unit="min/jour", ge=0, le=600, uncertain=True)
+    local_spending_eur_per_user_day: UncertainNumber = described(
+        0.0, fr="Dépenses locales par journée", en="Local spending per user-day",
+        unit="€/jour", ge=0, uncertain=True,
+        help_fr="Repas, commerces : montré à part, hors bilan socio-économique (transfert).",
+        help_en="Meals, shops: shown apart, not in the socio-economic balance (a transfer).")
+    value_of_time_eur_per_hour: UncertainNumber | None = described(
+        None, fr="Valeur du temps", en="Value of time", unit="€/h", ge=0, uncertain=True,
+        help_fr="Absent = valeur tutélaire domicile–travail (DGITM).",
+        help_en="Absent = official commuting value of time (DGITM).")
+    cost_per_km_eur: UncertainNumber | None = described(
+        None, fr="Coût d'usage de la voiture", en="Car running cost", unit="€/km", ge=0,
+        uncertain=True, help_fr="Absent = barème kilométrique fiscal (coût complet).",
+        help_en="Absent = French tax mileage scale (full cost).")
+    discount_beta: UncertainNumber = described(
+        1.0, fr="β du taux d'actualisation", en="Discount-rate β", unit="", ge=0, le=3,
+        uncertain=True,
+        help_fr="Taux socio-économique r = 1,2 % + β × 2 % (France Stratégie 2021) ; β = 1 par "
+                "convention.",
+        help_en="Socio-economic rate r = 1.2% + β × 2% (France Stratégie 2021); β = 1 by "
+                "convention.")
+
+
 class Scenario(Section):
     """A whole scenario: what a scenario file holds."""
 
@@ -437,6 +483,7 @@ class Scenario(Section):
         [], fr="Subventions de fonctionnement", en="Operating subsidies")
     correlations: list[Correlation] = described(
         [], fr="Corrélations", en="Correlations")
+    territory: Territory = Field(default_factory=Territory)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

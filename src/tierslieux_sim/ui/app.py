@@ -438,7 +438,14 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
 
 # --- the page ------------------------------------------------------------------------------
 
-PAGES = {"results": page_results, "inputs": page_inputs, "compare": page_compare}
+def _page_territory(draws: int, seed: int, language: str) -> Scenario:
+    from .page_territory import page_territory  # imported here: it imports this module
+
+    return page_territory(draws, seed, language)
+
+
+PAGES = {"results": page_results, "inputs": page_inputs, "territory": _page_territory,
+         "compare": page_compare}
 
 
 def main() -> None:
@@ -451,12 +458,8 @@ def main() -> None:
                             format_func=lambda p: message(f"ui.page.{p}", language))
     sidebar_scenario(language)
     draws, seed = sidebar_precision(language)
-    if page == "results":
-        scenario = page_results(draws, seed, language)
-    elif page == "inputs":
-        scenario = page_inputs(language)
-    else:
-        scenario = page_compare(draws, seed, language)
+    scenario = (page_inputs(language) if page == "inputs"
+                else PAGES[page](draws, seed, language))
     sidebar_download(scenario, language)
     # Last element of every run: browser tests and the latency benchmark wait for its counter
     # to know that cards and charts of a rerun have all arrived.

@@ -1,0 +1,103 @@
+"""Figures and readings of territory impacts (Plotly only, no Streamlit): CO2 avoided by
+year and the socio-economic balance (public money vs valued impacts, discounted)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .formatting import format_eur, format_number, format_percent
+from .i18n import message
+from .plots import (
+    BAND_QUANTILES,
+    CENTRAL_COLOUR,
+    MEDIAN_COLOUR,
+    OKABE_ITO,
+    READING_LEVEL,
+    _eur_axis,
+    _language,
+    _layout,
+    _rounded_eur,
+    _share_text,
+    _year_labels,
+)
+from .results import Results
+
+#: Present values that make up the valued impacts, in the order they are stacked.
+VALUED_PARTS = ("carbon_value_pv_eur", "time_value_pv_eur", "household_savings_pv_eur")
+
+
+def impacts_estimated(results: Results) -> bool:
+    """False when the scenario gives no avoided trip, time or spending (impacts not estimated)."""
+    totals = results.indicators[["km_avoided", "hours_saved", "local_spending_eur"]]
+    return bool((totals.to_numpy() > 0).any())
+
+
+def yearly_co2_avoided(results: Results) -> np.ndarray:
+    """CO2 avoided per draw and year of operation [tCO2e], ``(draws, years)``."""
+    monthly = results.dataset["co2_avoided_tco2e"].to_numpy()
+    draws, months = monthly.shape
+    return monthly.reshape(draws, months // 12, 12).sum(axis=2)
+
+
+def co2_avoided_chart(results: Results, language: str | None = None) -> go.Figure:
+    """CO2 avoided per year: median bar with the P10–P90 range as error bars [tCO2e]."""
+    language = _language(language)
+    yearly = yearly_co2_avoided(results)
+    low, median, high = np.quantile(yearly, [BAND_QUANTILES[0], 0.5, BAND_QUANTILES[1]], axis=0)
+    figure = go.Figure(go.Bar(
+        x=_year_labels(yearly.shape[1], language), y=median, marker_color=MEDIAN_COLOUR,
+        name=message("plot.territory.co2_median", language), meta="median",
+        error_y={"type": "data", "symmetric": False, "array": high - median,
+                 "arrayminus": median - low, "color": CENTRAL_COLOUR},
+        hovertemplate="%{x} : %{y:,.1f} tCO2e<extra></extra>"))
+    return _layout(figure, language, title=message("plot.territory.co2_title", language),
+                   subtitle=message("plot.territory.co2_subtitle", language),
+                   x_title="", y_title="tCO2e", hovermode="closest")
+
+
+def socio_economic_balance_chart(results: Results, language: str | None = None) -> go.Figure:
+    """Present values at the public discount rate: public money spent against the valued
+    impacts (carbon, time, vehicle costs), means over draws so that the parts add up [€]."""
+    language = _language(language)
+    means = results.indicators.mean()
+    figure = go.Figure()
+    figure.add_trace(go.Bar(
+        y=[message("plot.territory.public_money", language)], x=[means["public_money_pv_eur"]],
+        orientation="h", marker_color="#888888", marker_pattern_shape="/",
+        name=message("plot.territory.public_money", language), meta="public_money_pv_eur"))
+    for colour, part in zip(OKABE_ITO[2:], VALUED_PARTS, strict=False):
+        figure.add_trace(go.Bar(
+            y=[message("plot.territory.valued", language)], x=[means[part]], orientation="h",
+            marker_color=colour, name=message(f"plot.territory.{part}", language), meta=part))
+    figure.update_layout(barmode="stack", xaxis=_eur_axis(language))
+    return _layout(figure, language, title=message("plot.territory.balance_title", language),
+                   subtitle=message("plot.territory.balance_subtitle", language,
+                                    rate=format_percent(float(np.mean(
+                                        results.indicators["discount_rate"])), 1, language)),
+                   x_title="", y_title="", hovermode="closest")
+
+
+def reading_co2_avoided(results: Results, language: str | None = None) -> str:
+    """"Dans 8 cas sur 10, le tiers-lieu évite au moins … tCO2e sur 10 ans …"."""
+    language = _language(language)
+    if not impacts_estimated(results):
+        return message("plot.territory.not_estimated", language)
+    indicators = results.indicators
+    floor = 1.0 - READING_LEVEL
+    return message(
+        "plot.territory.co2_reading", language, years=results.horizon_years,
+        co2=format_number(float(np.quantile(indicators["co2_avoided_tco2e"], floor)), 0, language),
+        km=format_number(float(np.quantile(indicators["km_avoided"], floor)), 0, language),
+        hours=format_number(float(np.quantile(indicators["hours_saved"], floor)), 0, language),
+        spending=_rounded_eur(float(np.quantile(indicators["local_spending_eur"], floor)),
+                              language, "down"))
+
+
+def reading_socio_economic_balance(results: Results, language: str | None = None) -> str:
+    """"Le bilan socio-économique actualisé est positif dans … des cas (médiane : … €)."""
+    language = _language(language)
+    balance = results.indicators["socio_economic_balance_pv_eur"].to_numpy()
+    return message("plot.territory.balance_reading", language,
+                   share=_share_text(float(np.mean(balance > 0)), language),
+                   median=format_eur(float(np.median(balance)), 0, language))
