@@ -93,3 +93,28 @@ def test_socio_economic_balance_is_valued_impacts_minus_public_money():
     np.testing.assert_allclose(indicators["socio_economic_balance_pv_eur"],
                                valued - 1_000.0 * factor.sum())
     assert indicators["km_avoided"] == pytest.approx([12 * 2080.0] * 2)
+
+
+def test_simulated_impacts_add_up_and_vanish_without_territory_inputs():
+    from conftest import edit_scenario
+
+    import tierslieux_sim as tl
+
+    scenario = tl.default_scenario()
+    results = tl.simulate(scenario, draws=300, seed=4)
+    indicators, dataset = results.indicators, results.dataset
+    np.testing.assert_allclose(indicators["co2_avoided_tco2e"],
+                               dataset.co2_avoided_tco2e.sum("month"), rtol=1e-12)
+    np.testing.assert_allclose(indicators["public_money_eur"],
+                               dataset.public_money_eur.sum("month"), rtol=1e-12)
+    assert (indicators["co2_avoided_tco2e"] > 0).all()
+    # no territory section: zero impacts, and the balance is minus the public money spent
+    bare = edit_scenario(scenario, lambda data: data.pop("territory"))
+    bare_results = tl.simulate(bare, draws=300, seed=4)
+    for name in ("km_avoided", "co2_avoided_tco2e", "hours_saved", "local_spending_eur",
+                 "valued_impacts_pv_eur"):
+        assert not bare_results.indicators[name].any(), name
+    np.testing.assert_allclose(bare_results.indicators["socio_economic_balance_pv_eur"],
+                               -bare_results.indicators["public_money_pv_eur"])
+    # impacts do not touch the accounts (common random numbers: same cash draw by draw)
+    assert bare_results.dataset.cash_eur.identical(dataset.cash_eur)
