@@ -335,14 +335,20 @@ CHARTS = (
 )
 
 
+def charts_in_two_columns(charts: list[tuple[Any, str, str]]) -> None:
+    """(figure, one-sentence reading, key) triples, laid out two by two."""
+    columns = st.columns(2)
+    for index, (figure, reading, key) in enumerate(charts):
+        with columns[index % 2]:
+            st.plotly_chart(figure, key=key, config={"displayModeBar": False})
+            st.caption(reading)
+
+
 def result_charts(results: Results, language: str) -> None:
     st.subheader(message("ui.charts", language))
-    left, right = st.columns(2)
-    for index, (figure, reading) in enumerate(CHARTS):
-        with (left if index % 2 == 0 else right):
-            st.plotly_chart(figure(results, language=language), key=f"chart:{figure.__name__}",
-                            config={"displayModeBar": False})
-            st.caption(reading(results, language=language))
+    charts_in_two_columns([
+        (figure(results, language=language), reading(results, language=language),
+         f"chart:{figure.__name__}") for figure, reading in CHARTS])
 
 
 def page_results(draws: int, seed: int, language: str) -> Scenario:
@@ -424,15 +430,12 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
         for label, result in results.items()})
     table.index.name = message("ui.kpi", language)
     st.dataframe(table, width="stretch")
-    left, right = st.columns(2)
-    with left:
-        st.plotly_chart(plots.compare_cash_chart(results, language=language),
-                        key="chart:compare_cash", config={"displayModeBar": False})
-        st.caption(plots.reading_compare_cash(results, language=language))
-    with right:
-        st.plotly_chart(plots.compare_balancing_chart(results, language=language),
-                        key="chart:compare_balancing", config={"displayModeBar": False})
-        st.caption(plots.reading_compare_balancing(results, language=language))
+    charts_in_two_columns([
+        (plots.compare_cash_chart(results, language=language),
+         plots.reading_compare_cash(results, language=language), "chart:compare_cash"),
+        (plots.compare_balancing_chart(results, language=language),
+         plots.reading_compare_balancing(results, language=language), "chart:compare_balancing"),
+    ])
     return scenario
 
 

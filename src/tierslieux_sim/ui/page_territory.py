@@ -10,7 +10,7 @@ from .. import plots_territory
 from ..formatting import format_eur, format_number
 from ..i18n import message
 from ..scenario.schema import Scenario, Territory
-from .app import run_current, validated_scenario
+from .app import charts_in_two_columns, run_current, validated_scenario
 from .widgets import section_editor
 
 
@@ -48,13 +48,11 @@ def page_territory(draws: int, seed: int, language: str) -> Scenario:
             st.metric(message(label_id, language, years=results.horizon_years),
                       formatter(float(np.median(values))), border=True)
             st.caption(_range(values, formatter, language))
-    left, right = st.columns(2)
-    with left:
-        st.plotly_chart(plots_territory.co2_avoided_chart(results, language=language),
-                        key="chart:co2_avoided", config={"displayModeBar": False})
-        st.caption(plots_territory.reading_co2_avoided(results, language=language))
-    with right:
-        st.plotly_chart(plots_territory.socio_economic_balance_chart(results, language=language),
-                        key="chart:socio_economic_balance", config={"displayModeBar": False})
-        st.caption(plots_territory.reading_socio_economic_balance(results, language=language))
+    charts_in_two_columns([
+        (plots_territory.co2_avoided_chart(results, language=language),
+         plots_territory.reading_co2_avoided(results, language=language), "chart:co2_avoided"),
+        (plots_territory.socio_economic_balance_chart(results, language=language),
+         plots_territory.reading_socio_economic_balance(results, language=language),
+         "chart:socio_economic_balance"),
+    ])
     return scenario
