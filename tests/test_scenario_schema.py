@@ -396,16 +396,16 @@ def test_each_error_names_path_expected_and_found(case: Case, monkeypatch):
 # --- schema_version -------------------------------------------------------------------------
 
 VERSION_CASES = [
-    ("missing", "", "schema_version_missing", ("clé schema_version absente", "schema_version = 1"),
-     ("schema_version key is missing", "schema_version = 1")),
-    ("newer", "schema_version = 2", "schema_version_newer",
-     ("version plus récente (format 2)", "lit le format 1", "mettez tierslieux_sim à jour"),
-     ("newer version (format 2)", "reads format 1", "update tierslieux_sim")),
+    ("missing", "", "schema_version_missing", ("clé schema_version absente", "schema_version = 2"),
+     ("schema_version key is missing", "schema_version = 2")),
+    ("newer", "schema_version = 3", "schema_version_newer",
+     ("version plus récente (format 3)", "lit le format 2", "mettez tierslieux_sim à jour"),
+     ("newer version (format 3)", "reads format 2", "update tierslieux_sim")),
     ("older_without_migration", "schema_version = 0", "schema_version_unknown",
-     ("version du format inconnue : attendu 1, trouvé 0",),
-     ("unknown format version: expected 1, found 0",)),
-    ("text", 'schema_version = "1"', "schema_version_unknown", ("attendu 1, trouvé '1'",),
-     ("expected 1, found '1'",)),
+     ("version du format inconnue : attendu 2, trouvé 0",),
+     ("unknown format version: expected 2, found 0",)),
+    ("text", 'schema_version = "1"', "schema_version_unknown", ("attendu 2, trouvé '1'",),
+     ("expected 2, found '1'",)),
     ("bool", "schema_version = true", "schema_version_unknown", ("trouvé true",),
      ("found true",)),
 ]

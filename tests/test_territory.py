@@ -96,9 +96,8 @@ def test_socio_economic_balance_is_valued_impacts_minus_public_money():
 
 
 def test_simulated_impacts_add_up_and_vanish_without_territory_inputs():
-    from conftest import edit_scenario
-
     import tierslieux_sim as tl
+    from conftest import edit_scenario
 
     scenario = tl.default_scenario()
     results = tl.simulate(scenario, draws=300, seed=4)

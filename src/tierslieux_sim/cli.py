@@ -146,7 +146,75 @@ def kpi_report(results: Results) -> str:
     lines.append(message("cli.central", balancing=format_eur(central["balancing_subsidy_eur"]),
                          autonomy=_autonomy_text(np.nan_to_num(central["autonomy_month"],
                                                                nan=np.inf), scenario)))
+    lines += ["", *public_money_report(results), *rules_report(results)]
     return "\n".join(lines)
+
+
+#: Decimals of the public money ratios printed by ``run`` (small amounts keep cents).
+_RATIO_DECIMALS = {"public_money_per_inhabitant_per_year_eur": 2,
+                   "public_money_per_desk_day_eur": 2}
+
+
+def _shares_text(means: pd.Series, label: str) -> str:
+    """``EPCI / commune 199 670 € (75 %) · État 57 980 € (22 %)`` (largest first)."""
+    total = float(means.sum())
+    items = []
+    for key, amount in means.sort_values(ascending=False).items():
+        share = amount / total if total > 0 else 0.0
+        items.append(message("cli.public_money_item", label=message(f"{label}.{key}"),
+                             amount=format_eur(amount), share=format_percent(share)))
+    return " · ".join(items)
+
+
+def public_money_report(results: Results) -> list[str]:
+    """Lines on public money: total, by funder, by kind, per unit, valued volunteering."""
+    total = results.public_money_eur().to_numpy()
+    p10, p50, p90 = np.quantile(total, [0.1, 0.5, 0.9])
+    lines = [message("cli.public_money_total", years=results.horizon_years, p50=format_eur(p50),
+                     p10=format_eur(p10), p90=format_eur(p90), mean=format_eur(total.mean()))]
+    lines.append(message("cli.public_money_by_funder", items=_shares_text(
+        results.public_money_by_funder().mean(), "financing.funder")))
+    lines.append(message("cli.public_money_by_kind", items=_shares_text(
+        results.public_money_by_kind().mean(), "financing.kind")))
+    ratios = []
+    for name, values in results.public_money_ratios().items():
+        finite = values.to_numpy(dtype=float)
+        finite = finite[np.isfinite(finite)]
+        if finite.size:
+            ratios.append(message(f"cli.ratio.{name}", value=format_eur(
+                float(np.median(finite)), _RATIO_DECIMALS.get(name, 0))))
+    if ratios:
+        lines.append(message("cli.public_money_ratios", items=" · ".join(ratios)))
+    volunteer = results.indicators.get("volunteer_time_eur")
+    if volunteer is not None and float(volunteer.max()) > 0:
+        lines.append(message("cli.volunteer", value=format_eur(float(volunteer.mean()))))
+    return lines
+
+
+def _rule_value(value: float, unit: str) -> str:
+    return format_percent(value) if unit == "share" else format_eur(value)
+
+
+def rules_report(results: Results) -> list[str]:
+    """One line per funding rule: respected, broken (in what share of draws) or not
+    applicable; the texts of broken rules are also printed as warnings."""
+    lines = [message("cli.rules_title")]
+    for check in results.rule_checks:
+        if check.status == "not_applicable":
+            mark, status = "–", message("cli.rule_not_applicable")
+        elif check.status == "respected":
+            mark, status = "✓", message("cli.rule_respected", central=_rule_value(
+                check.central_value, check.unit) if np.isfinite(check.central_value) else "–")
+        else:
+            share = check.broken_share
+            mark, status = "✗", message(
+                "cli.rule_broken", share=format_percent(share, 1 if 0 < share < 0.1 else 0),
+                central=_rule_value(check.central_value, check.unit),
+                worst=_rule_value(check.worst_value, check.unit),
+                limit=_rule_value(check.limit, check.unit))
+        lines.append(message("cli.rule_line", mark=mark,
+                             rule=message(f"financing.rule.{check.code}"), status=status))
+    return lines
 
 
 def command_run(arguments: argparse.Namespace) -> int:

@@ -11,10 +11,12 @@ from tqdm.auto import tqdm
 
 from .model import run_model
 from .model.accounts import draw_indicators
+from .model.public_money import public_money_indicators
 from .model.territory import discount_factor, socio_economic_discount_rate, territory_indicators
 from .notices import Notice, emit
 from .reference import reference_value
 from .results import Results, ResultsCollector
+from .rules import funding_reference
 from .sampling import (
     BLOCK_DRAWS,
     SAMPLINGS,
@@ -111,11 +113,13 @@ def central_input_values(plan: InputPlan) -> dict[str, np.ndarray]:
 
 def model_parameters(scenario: Scenario, values: dict[str, np.ndarray]) -> dict[str, Any]:
     """The plain parameter tree for the model: each drawn leaf a ``(draws, 1)`` column;
-    territory values the scenario leaves out come from reference data."""
+    territory values the scenario leaves out come from reference data, and so do the VAT,
+    FCTVA and de minimis values in ``funding_reference``."""
     parameters = plain_parameters(scenario, lambda path, _d: values[path][:, None])
     parameters["territory"] = territory_parameters(parameters["territory"])
     parameters["territory"]["carbon_value_eur_per_tco2e_by_month"] = carbon_value_by_month(
         scenario.simulation.opening_month, scenario.horizon_months)
+    parameters["funding_reference"] = funding_reference()
     for key, items in (("grants", parameters["investment"]["grants"]),
                        ("subsidies", parameters["operating_subsidies"])):
         prefix = "investment.grants" if key == "grants" else "operating_subsidies"
@@ -160,18 +164,22 @@ def _chunks(draws: int, chunk_draws: int) -> Iterator[tuple[int, int]]:
 
 def simulate(
     scenario: Scenario,
-    draws: int = 10_000,
+    draws: int | Literal["auto"] = 10_000,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     sampling: str = "random",
     chunk_draws: int | None = None,
     keep: Keep = "full",
     progress: bool = False,
+    tolerance: float | None = None,
 ) -> Results:
     """Run ``draws`` Monte Carlo draws of ``scenario`` and its central (median-input) case.
 
     Parameters
     ----------
-    draws : number of draws (≥ 1).
+    draws : number of draws (≥ 1), or ``"auto"``: add blocks of draws until the headline
+        statistics are within ``tolerance`` at 95 % (see
+        :mod:`tierslieux_sim.analysis.auto_draws`); ``Results.draws`` and a notice say how
+        many were used.
     seed : reproducibility key; the same seed gives bit-identical results whatever
         ``chunk_draws``. ``None`` draws fresh entropy, recorded in ``Results.seed``.
     sampling : ``"random"``, ``"lhs"`` (Latin hypercube) or ``"sobol"``.
@@ -180,7 +188,16 @@ def simulate(
     keep : ``"full"`` keeps every variable per draw and month in ``Results.dataset``;
         ``"summary"`` keeps per-draw indicators and monthly means only (bounded memory).
     progress : show a progress bar (after one second) on standard error.
+    tolerance : with ``draws="auto"`` only: ±1 % is ``0.01`` (relative for amounts and
+        rates, absolute for probabilities; default 0.01).
     """
+    if isinstance(draws, str) and draws == "auto":
+        from .analysis.auto_draws import simulate_auto  # here: the analysis imports the engine
+
+        return simulate_auto(scenario, tolerance, seed=seed, sampling=sampling,
+                             chunk_draws=chunk_draws, keep=keep, progress=progress)
+    if tolerance is not None:
+        raise ValueError("tolerance applies only with draws='auto'")
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
         raise ValueError(f"draws must be a positive integer, got {draws!r}")
     if sampling not in SAMPLINGS:
@@ -212,6 +229,11 @@ def simulate(
         indicators["public_money_eur"] = public_money.sum(axis=1)
         indicators.update(territory_draw_indicators(accounts, public_money, scenario, values,
                                                     n_draws))
+        indicators.update(public_money_indicators(
+            accounts.public, np.broadcast_to(sum(accounts.occupancy.users_by_segment.values()),
+                                             (n_draws, n_months)),
+            accounts.occupancy.served_user_days, scenario.site.open_days_per_month,
+            scenario.public_support.population_inhabitants, n_draws))
         return accounts, indicators
 
     central = ResultsCollector(scenario, 1, keep="full")

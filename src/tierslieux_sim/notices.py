@@ -6,11 +6,26 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import message
+from .formatting import format_eur, format_percent
+from .i18n import current_language, message
 
 
 class TiersLieuxWarning(UserWarning):
     """Python warning category of every notice this package emits."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a notice's context, written in the reader's language when the notice is
+    read (``kind``: ``"eur"`` or ``"percent"`` for a 0–1 share)."""
+
+    value: float
+    kind: str = "eur"
+
+    def text(self, language: str) -> str:
+        if self.kind == "percent":  # one decimal for small shares: "0,4 %", not "0 %"
+            return format_percent(self.value, 1 if 0 < abs(self.value) < 0.1 else 0, language)
+        return format_eur(self.value, 0, language)
 
 
 @dataclass(frozen=True)
@@ -22,7 +37,10 @@ class Notice:
     path: str = ""
 
     def text(self, language: str | None = None) -> str:
-        described = message(f"warning.{self.code}", language, **self.context)
+        language = language or current_language()
+        values = {name: value.text(language) if isinstance(value, Quantity) else value
+                  for name, value in self.context.items()}
+        described = message(f"warning.{self.code}", language, **values)
         return f"{self.path}: {described}" if self.path else described
 
 

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .model.public_money import FUNDERS, KINDS, source_indicator
 from .notices import Notice
+from .rules import RuleCheck, check_rules, funding_reference, rule_notices
 
 if TYPE_CHECKING:
     from .model.run import MonthlyAccounts
@@ -26,7 +28,7 @@ MONTHLY_VARIABLES = (
     "operating_costs_eur", "ebitda_eur", "depreciation_eur", "interest_eur", "net_result_eur",
     "investment_eur", "investment_grants_eur", "loan_disbursed_eur", "loan_repaid_eur",
     "cash_flow_eur", "cash_eur", "balancing_subsidy_eur", "cash_after_balancing_eur",
-    "in_kind_rent_eur", "public_money_eur",
+    "in_kind_rent_eur", "public_money_eur", "fctva_eur", "in_kind_support_eur",
     "km_avoided", "co2_avoided_tco2e", "hours_saved", "local_spending_eur",
 )
 #: Variables with a line dimension: variable → dimension name.
@@ -36,6 +38,7 @@ LINE_VARIABLES = {
     "donations_by_line_eur": "donation_line",
     "operating_costs_by_line_eur": "cost_line",
     "subsidies_by_line_eur": "subsidy_line",
+    "investment_grants_by_line_eur": "grant",
 }
 
 
@@ -140,7 +143,8 @@ class Results:
 
     ``dataset``: variables by ``draw`` and ``month`` (``keep="full"`` only); ``central``: the
     same for the median-input case (no ``draw``); ``indicators``: one row per draw;
-    ``monthly_mean``: mean over draws by month; ``notices``: warnings about the run.
+    ``monthly_mean``: mean over draws by month; ``notices``: warnings about the run (broken
+    funding rules included); ``rule_checks``: the outcome of every funding rule.
     """
 
     scenario: Scenario
@@ -154,6 +158,7 @@ class Results:
     notices: list[Notice] = field(default_factory=list)
     _dataset: xr.Dataset | None = None
     _monthly_mean: xr.Dataset | None = None
+    rule_checks: list[RuleCheck] = field(default_factory=list)
 
     @classmethod
     def from_collectors(cls, scenario: Scenario, collector: ResultsCollector,
@@ -170,9 +175,11 @@ class Results:
         else:
             means = {name: total / collector.draws for name, total in collector.monthly_sums.items()}
             monthly_mean = _dataset(means, collector.line_names, coordinates, with_draw=False)
+        central_indicators = pd.Series({k: v[0] for k, v in central.indicators.items()})
+        checks = check_rules(indicators, central_indicators)
         return cls(scenario, seed, collector.draws, sampling, keep, central_dataset, indicators,
-                   pd.Series({k: v[0] for k, v in central.indicators.items()}), notices,
-                   dataset, monthly_mean)
+                   central_indicators, [*notices, *rule_notices(checks)], dataset, monthly_mean,
+                   rule_checks=checks)
 
     @property
     def monthly_mean(self) -> xr.Dataset:
@@ -199,9 +206,144 @@ class Results:
 
     def public_money_eur(self) -> pd.Series:
         """Public money per draw over the horizon [€]: investment grants received, operating
-        subsidies (incl. aided contracts), balancing subsidy and the market rent of premises
-        lent free (in kind)."""
+        subsidies (incl. aided contracts), balancing subsidy, in-kind support (premises lent
+        free or at a reduced rent, seconded staff…), the public share of the initial cash and
+        the FCTVA (valued volunteering is not public money: ``volunteer_time_eur``)."""
         return self.indicators["public_money_eur"]
+
+    # --- public money by funder and kind ---------------------------------------------------
+
+    def public_money_sources(self) -> pd.DataFrame:
+        """Public money per draw over the horizon [€], one column per source present:
+        columns are a ``(kind, funder)`` MultiIndex (kinds and funders of
+        :mod:`tierslieux_sim.model.public_money`)."""
+        columns = {(kind, funder): self.indicators[source_indicator(kind, funder)]
+                   for kind in KINDS for funder in FUNDERS
+                   if source_indicator(kind, funder) in self.indicators}
+        table = pd.DataFrame(columns, index=self.indicators.index)
+        table.columns = pd.MultiIndex.from_tuples(list(columns), names=["kind", "funder"])
+        return table
+
+    def public_money_by_funder(self) -> pd.DataFrame:
+        """Public money per draw over the horizon by funder level [€] (EU, State, Région,
+        Département, EPCI/commune, other; only those present). Rows sum to
+        :meth:`public_money_eur`."""
+        return self.public_money_sources().T.groupby(level="funder", sort=False).sum().T
+
+    def public_money_by_kind(self) -> pd.DataFrame:
+        """Public money per draw over the horizon by kind [€] (investment grants, operating
+        subsidies, balancing subsidy, in kind, initial contribution, FCTVA; those present)."""
+        return self.public_money_sources().T.groupby(level="kind", sort=False).sum().T
+
+    def public_money_table(self) -> pd.DataFrame:
+        """Mean over draws of public money by funder (rows) and kind (columns) [€], with a
+        ``total`` column and row. Means add up, so the table's totals are those of the
+        per-draw totals."""
+        means = self.public_money_sources().mean().unstack("kind", fill_value=0.0)
+        means = means.reindex(index=[f for f in FUNDERS if f in means.index],
+                              columns=[k for k in KINDS if k in means.columns])
+        means["total"] = means.sum(axis=1)
+        means.loc["total"] = means.sum(axis=0)
+        return means
+
+    def public_money_ratios(self) -> pd.DataFrame:
+        """Public money per draw over the horizon divided by the use of the site [€]: per
+        user-year, per desk-day (user-day served), per full-time job hosted and year
+        (desk-days ÷ open days), per inhabitant and year (only with a population)."""
+        names = ["public_money_per_user_year_eur", "public_money_per_desk_day_eur",
+                 "public_money_per_job_year_eur", "public_money_per_inhabitant_per_year_eur"]
+        return self.indicators[[name for name in names if name in self.indicators]]
+
+    def public_money_summary(self) -> pd.DataFrame:
+        """Tidy table of public money: the total, each funder, each kind and each ratio, with
+        P10, P50, P90 and the mean over draws (rows without finite values are left out)."""
+        columns = {"total": self.public_money_eur()}
+        columns.update({f"funder:{name}": values
+                        for name, values in self.public_money_by_funder().items()})
+        columns.update({f"kind:{name}": values
+                        for name, values in self.public_money_by_kind().items()})
+        columns.update(self.public_money_ratios().items())
+        rows = []
+        for name, values in columns.items():
+            finite = values.to_numpy(dtype=float)
+            finite = finite[np.isfinite(finite)]
+            if finite.size == 0:
+                continue
+            p10, p50, p90 = np.quantile(finite, [0.1, 0.5, 0.9])
+            rows.append({"indicator": name, "p10": p10, "p50": p50, "p90": p90,
+                         "mean": float(finite.mean())})
+        return pd.DataFrame(rows).set_index("indicator")
+
+    def rule_table(self) -> pd.DataFrame:
+        """One row per funding rule: whether it applies, its status (``respected``,
+        ``broken``, ``not_applicable``), the share of draws breaking it, the checked quantity
+        in the central case and its least favourable value, and the limit."""
+        return pd.DataFrame([{
+            "rule": check.code, "status": check.status, "broken_share": check.broken_share,
+            "central_value": check.central_value, "worst_value": check.worst_value,
+            "limit": check.limit, "unit": check.unit, "path": check.path}
+            for check in self.rule_checks]).set_index("rule")
+
+    def financing_plan(self) -> pd.DataFrame:
+        """The financing plan of the initial investment (first purchases) at median inputs.
+
+        One row per resource: each investment grant (amount if awarded, probability,
+        expected amount, payment schedule), the FCTVA, the loan and the owner's
+        self-financing (the rest, if every grant is awarded and in expectation). Shares are of
+        the cost the owner bears; ``attrs`` holds that cost, its part excluding VAT and the
+        VAT it bears.
+        """
+        from .model import financing
+        from .model.public_money import funder_of
+        from .model.run import fctva_applies, investment_and_grants
+        from .scenario.paths import plain_parameters
+
+        scenario = self.scenario
+        p = plain_parameters(scenario, lambda _path, law: np.array([[law.median()]]))
+        p["funding_reference"] = reference = funding_reference()
+        for grant in p["investment"]["grants"]:
+            grant["award_uniform"] = 0.0  # amounts if awarded; probabilities shown apart
+            grant["award_probability"] = 1.0
+        flows = investment_and_grants(p, scenario.horizon_months)
+        cost = float(np.asarray(flows.initial_cost_borne_eur).sum())
+        structure = p["structure"]
+        excluding_vat = float(np.asarray(flows.default_eligible_cost_eur).sum())
+        rows = []
+        for grant, original in zip(p["investment"]["grants"], scenario.investment.grants,
+                                   strict=True):
+            amount = float(np.asarray(flows.grant_amounts_eur[grant["name"]]).sum())
+            rows.append({"line": grant["name"], "kind": "grant", "programme": grant["programme"],
+                         "funder": funder_of(grant), "award_probability":
+                         original.award_probability, "amount_eur": amount,
+                         "expected_eur": amount * original.award_probability,
+                         "advance_share": grant["advance_share"],
+                         "advance_delay_months": grant["advance_delay_months"],
+                         "payment_delay_months": grant["payment_delay_months"]})
+        if fctva_applies(structure):
+            delay = financing.fctva_delay_months(
+                reference["fctva_delay_years"][structure["fctva_regime"]],
+                structure["fctva_processing_delay_months"])
+            amount = reference["fctva_rate"] * cost
+            rows.append({"line": "fctva", "kind": "fctva", "funder": "state",
+                         "award_probability": 1.0, "amount_eur": amount, "expected_eur": amount,
+                         "payment_delay_months": delay})
+        loan = float(np.asarray(p["loan"]["amount_eur"]).sum())
+        if loan > 0:
+            rows.append({"line": "loan", "kind": "loan", "award_probability": 1.0,
+                         "amount_eur": loan, "expected_eur": loan,
+                         "payment_delay_months": p["loan"]["disbursement_month"] - 1})
+        resources = pd.DataFrame(rows, columns=[
+            "line", "kind", "programme", "funder", "award_probability", "amount_eur",
+            "expected_eur", "advance_share", "advance_delay_months", "payment_delay_months"])
+        self_financing = {"line": "self_financing", "kind": "self_financing",
+                          "amount_eur": cost - resources["amount_eur"].sum(),
+                          "expected_eur": cost - resources["expected_eur"].sum()}
+        plan = pd.concat([resources, pd.DataFrame([self_financing])], ignore_index=True)
+        plan["share_of_cost"] = plan["amount_eur"] / cost if cost > 0 else np.nan
+        plan["expected_share_of_cost"] = plan["expected_eur"] / cost if cost > 0 else np.nan
+        plan.attrs.update(cost_eur=cost, cost_excluding_vat_eur=excluding_vat,
+                          vat_borne_eur=cost - excluding_vat)
+        return plan.set_index("line")
 
     def median_autonomy_month(self) -> float:
         """Median month of autonomy (counted from 1); ``inf`` when most draws never get there."""
@@ -271,6 +413,8 @@ class Results:
                 self.indicators.to_excel(writer, sheet_name="indicators")
                 monthly = self.monthly_mean[list(MONTHLY_VARIABLES)].to_dataframe()
                 monthly.to_excel(writer, sheet_name="monthly_mean")
+                self.public_money_summary().to_excel(writer, sheet_name="public_money")
+                self.rule_table().to_excel(writer, sheet_name="funding_rules")
         elif suffix == ".nc":
             dataset = self._dataset if self._dataset is not None else self.monthly_mean
             dataset = dataset.assign_attrs(seed=str(self.seed), draws=self.draws,

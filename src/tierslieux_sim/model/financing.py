@@ -114,3 +114,69 @@ def operating_subsidy_flows_eur(subsidy: dict, n_months: int) -> tuple[np.ndarra
             months == 12 * year + subsidy["payment_delay_months"])
     amount = subsidy["amount_eur_per_year"] * is_awarded
     return amount * accrued_pattern, amount * received_pattern
+
+
+# --- payment schedules, VAT and FCTVA ------------------------------------------------------
+
+def grant_payments_eur(amount_eur, advance_share: float, advance_month: int, balance_month: int,
+                       n_months: int) -> np.ndarray:
+    """Cash received for a grant [€/month]: ``advance_share × amount`` in month index
+    ``advance_month``, the balance ``(1 − advance_share) × amount`` in ``balance_month``
+    (nothing for a payment beyond the horizon)."""
+    if advance_share == 0:
+        return lump_sum_at(amount_eur, balance_month, n_months)
+    advance_eur = amount_eur * advance_share
+    balance_eur = amount_eur * (1.0 - advance_share)
+    return (lump_sum_at(advance_eur, advance_month, n_months)
+            + lump_sum_at(balance_eur, balance_month, n_months))
+
+
+def excluding_vat_factor(amounts_include_vat: bool, vat_rate: float) -> float:
+    """Amount excluding VAT per euro entered: 1 for amounts entered HT, ``1 / (1 + t)`` TTC."""
+    return 1.0 / (1.0 + vat_rate) if amounts_include_vat else 1.0
+
+
+def borne_cost_factor(amounts_include_vat: bool, vat_recoverable: bool, vat_rate: float
+                      ) -> float:
+    """What the owner pays and keeps paying per euro entered: the amount excluding VAT when
+    it recovers VAT (through its tax returns), the amount including VAT when it does not.
+
+    ========  ===========  ==============
+    entered   recoverable  factor
+    ========  ===========  ==============
+    HT        yes          1
+    HT        no           1 + t
+    TTC       yes          1 / (1 + t)
+    TTC       no           1
+    ========  ===========  ==============
+
+    The timing of VAT recovery is not modelled (it is recovered in the month it is paid).
+    """
+    if vat_recoverable:
+        return excluding_vat_factor(amounts_include_vat, vat_rate)
+    return 1.0 if amounts_include_vat else 1.0 + vat_rate
+
+
+def delayed_eur(monthly_eur: np.ndarray, delay_months: int) -> np.ndarray:
+    """The same flows ``delay_months`` later (flows pushed beyond the horizon are dropped)."""
+    monthly_eur = np.asarray(monthly_eur, dtype=float)
+    delayed = np.zeros_like(monthly_eur)
+    if delay_months < monthly_eur.shape[1]:
+        delayed[:, delay_months:] = monthly_eur[:, :monthly_eur.shape[1] - delay_months]
+    return delayed
+
+
+def fctva_refund_eur(investment_paid_incl_vat_eur: np.ndarray, fctva_rate: float,
+                     delay_months: int) -> np.ndarray:
+    """FCTVA received [€/month]: ``rate × eligible investment paid including VAT``, paid
+    ``delay_months`` after the expense (CGCT art. L1615-6; rate and lag from reference data).
+
+    Renewals are eligible like the first purchases.
+    """
+    return fctva_rate * delayed_eur(investment_paid_incl_vat_eur, delay_months)
+
+
+def fctva_delay_months(delay_years: int, processing_delay_months: int) -> int:
+    """Months between an expense and its FCTVA: the regime's years (N, N+1, N+2) as 12-month
+    lags (a mean over the months of the expense's year), plus a processing delay."""
+    return 12 * delay_years + processing_delay_months

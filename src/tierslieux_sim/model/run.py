@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import accounts, costs, demand, financing, revenue, territory
+from . import accounts, costs, demand, financing, public_money, revenue, territory
 from .timeline import (
     calendar_month_of_year,
     seasonal_factor,
@@ -58,13 +58,21 @@ class MonthlyAccounts:
     balancing_subsidy_eur: np.ndarray
     cash_after_balancing_eur: np.ndarray
     territory: territory.TerritoryImpacts
+    investment_grants_by_line_eur: dict[str, np.ndarray]
+    fctva_eur: np.ndarray
+    in_kind_support_eur: np.ndarray
+    initial_public_contribution_eur: np.ndarray
+    public: public_money.PublicMoney
 
     @property
     def public_money_eur(self) -> np.ndarray:
         """Public money each month: investment grants received, operating subsidies (incl.
-        aided contracts), balancing subsidy, and the market rent of premises lent free."""
+        aided contracts), balancing subsidy, in-kind support (the market rent of premises lent
+        free, the discount on a reduced rent, seconded staff…), the public share of the initial
+        cash (in the opening month) and the FCTVA."""
         return (self.investment_grants_eur + self.subsidies_eur + self.balancing_subsidy_eur
-                + self.in_kind_rent_eur)
+                + self.in_kind_rent_eur + self.in_kind_support_eur
+                + self.initial_public_contribution_eur + self.fctva_eur)
 
 
 def _total(lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
@@ -131,13 +139,192 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
                      user_days_by_product)
 
 
+@dataclass
+class InvestmentFlows:
+    """Investment and its grants [€/month], and what the funding rules need [€]."""
+
+    paid_eur: np.ndarray
+    depreciation_eur: np.ndarray
+    grants_by_line_eur: dict[str, np.ndarray]
+    grant_amounts_eur: dict[str, np.ndarray]
+    fctva_eur: np.ndarray
+    initial_cost_borne_eur: np.ndarray
+    default_eligible_cost_eur: np.ndarray
+
+    @property
+    def grants_eur(self) -> np.ndarray:
+        return sum(self.grants_by_line_eur.values(), np.zeros((1, self.paid_eur.shape[1])))
+
+
+def fctva_applies(structure: dict) -> bool:
+    """FCTVA on the investment: a local-authority owner that does not recover VAT, in an
+    eligible regime (CGCT art. L1615-2, L1615-6, L1615-7)."""
+    return (structure["owner_type"] == "local_authority" and not structure["vat_recoverable"]
+            and structure["fctva_regime"] != "not_eligible")
+
+
+def investment_and_grants(p: dict, n_months: int) -> InvestmentFlows:
+    """Investment paid (VAT included when the owner does not recover it), depreciation,
+    grants by line on their payment schedules (a rate applies to the cost excluding VAT) and
+    the FCTVA refund."""
+    structure, reference = p["structure"], p["funding_reference"]
+    borne = financing.borne_cost_factor(structure["investment_amounts_include_vat"],
+                                        structure["vat_recoverable"], reference["vat_rate"])
+    excluding_vat = financing.excluding_vat_factor(structure["investment_amounts_include_vat"],
+                                                   reference["vat_rate"])
+    paid_eur, depreciation_eur = np.zeros((1, n_months)), np.zeros((1, n_months))
+    for line in p["investment"]["lines"]:
+        spent, depreciated = financing.investment_line_flows_eur(
+            line, p["costs"]["yearly_indexation_rate"], n_months)
+        if borne != 1.0:
+            spent, depreciated = spent * borne, depreciated * borne
+        paid_eur, depreciation_eur = paid_eur + spent, depreciation_eur + depreciated
+    initial_entered_eur = financing.initial_investment_eur(p["investment"]["lines"])
+    eligible_cost_eur = (initial_entered_eur if excluding_vat == 1.0
+                         else initial_entered_eur * excluding_vat)
+    amounts = {grant["name"]: financing.investment_grant_amount_eur(grant, eligible_cost_eur)
+               for grant in p["investment"]["grants"]}
+    grants_by_line = {
+        grant["name"]: financing.grant_payments_eur(
+            amounts[grant["name"]], grant["advance_share"], grant["advance_delay_months"],
+            grant["payment_delay_months"], n_months)
+        for grant in p["investment"]["grants"]}
+    fctva_eur = np.zeros((1, n_months))
+    if fctva_applies(structure):
+        delay = financing.fctva_delay_months(
+            reference["fctva_delay_years"][structure["fctva_regime"]],
+            structure["fctva_processing_delay_months"])
+        fctva_eur = financing.fctva_refund_eur(paid_eur, reference["fctva_rate"], delay)
+    return InvestmentFlows(paid_eur, depreciation_eur, grants_by_line, amounts, fctva_eur,
+                           initial_entered_eur * borne, eligible_cost_eur)
+
+
+def in_kind_support(p: dict, n_months: int, cost_index: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Public in-kind support (all lines but volunteering), valued volunteering, and each
+    public line by name [€/month]."""
+    public_total, volunteer_total = np.zeros((1, n_months)), np.zeros((1, n_months))
+    by_line = {}
+    for line in p["public_support"]["in_kind"]:
+        value = public_money.in_kind_line_eur(line, n_months, cost_index)
+        if line["kind"] == "volunteer_time":
+            volunteer_total = volunteer_total + value
+        else:
+            public_total = public_total + value
+            by_line[line["name"]] = value
+    return public_total, volunteer_total, by_line
+
+
+def public_money_of_run(p: dict, shape: tuple[int, int], investment: InvestmentFlows,
+                        subsidy_lines: dict[str, np.ndarray], balancing_subsidy_eur: np.ndarray,
+                        operating_cash_flow_eur: np.ndarray, in_kind_rent_eur: np.ndarray,
+                        in_kind_by_line: dict[str, np.ndarray], volunteer_time_eur: np.ndarray,
+                        initial_public_contribution_eur: np.ndarray) -> public_money.PublicMoney:
+    """Public money by kind and funder level, and the per-draw inputs of the funding rules
+    (``operating_cash_flow_eur``: the cash flow of operations alone, without investment,
+    grants or loan)."""
+    structure, support = p["structure"], p["public_support"]
+    lead = structure["lead_authority_level"]
+    sources: dict[tuple[str, str], np.ndarray] = {}
+    add = public_money.add_source
+    for grant in p["investment"]["grants"]:
+        add(sources, "investment_grants", public_money.funder_of(grant),
+            investment.grants_by_line_eur[grant["name"]])
+    for subsidy in p["operating_subsidies"]:
+        add(sources, "operating_subsidies", public_money.funder_of(subsidy),
+            subsidy_lines[subsidy["name"]])
+    if any(position["aided_contract_support_rate"] > 0 and position["aided_contract_months"] > 0
+           for position in p["staff"]):
+        add(sources, "operating_subsidies", "state", subsidy_lines[AIDED_CONTRACTS_LINE])
+    shares = public_money.balancing_subsidy_shares(support["balancing_subsidy_split"], lead)
+    for funder, monthly in public_money.split_by_funder(balancing_subsidy_eur, shares).items():
+        add(sources, "balancing_subsidy", funder, monthly)
+    if p["costs"]["premises_lent_free"] or p["costs"]["rent_discount_rate"] > 0:
+        add(sources, "in_kind", public_money.support_funder(support["premises_lent_by"], lead),
+            in_kind_rent_eur)
+    for line in support["in_kind"]:
+        if line["name"] in in_kind_by_line:
+            add(sources, "in_kind", public_money.support_funder(line["funder"], lead),
+                in_kind_by_line[line["name"]])
+    if support["initial_cash_public_share"] > 0 and p["simulation"]["initial_cash_eur"] > 0:
+        add(sources, "initial_contribution", lead, initial_public_contribution_eur)
+    if fctva_applies(structure):
+        add(sources, "fctva", "state", investment.fctva_eur)
+    rule_inputs = funding_rule_inputs(p, shape, investment, subsidy_lines, balancing_subsidy_eur,
+                                      operating_cash_flow_eur,
+                                      in_kind_rent_eur + sum(in_kind_by_line.values(), 0.0),
+                                      initial_public_contribution_eur)
+    return public_money.PublicMoney(sources, volunteer_time_eur, rule_inputs)
+
+
+def funding_rule_inputs(p: dict, shape: tuple[int, int], investment: InvestmentFlows,
+                        subsidy_lines: dict[str, np.ndarray], balancing_subsidy_eur: np.ndarray,
+                        operating_cash_flow_eur: np.ndarray, in_kind_eur: np.ndarray,
+                        initial_public_contribution_eur: np.ndarray) -> dict[str, np.ndarray]:
+    """Per draw, what each applicable funding rule is checked on (see
+    ``tierslieux_sim.rules``): the owner's share of the public funding of its investment, DETR
+    + DSIL as a share of their eligible cost, the largest yearly Fabrique de Territoire amount,
+    the largest aid to an undertaking over the de minimis period.
+
+    Aid to an undertaking: an operator receives the operating subsidies (not the aided
+    contracts, a general employment measure), in-kind support, the public initial
+    contribution and the balancing subsidy (all of it when it also owns the investment, else
+    the balancing subsidy its operating cash flow alone would need, from the initial cash);
+    an owner receives the investment grants.
+    """
+    structure, n_months = p["structure"], shape[1]
+    grants, subsidies = p["investment"]["grants"], p["operating_subsidies"]
+    inputs: dict[str, np.ndarray] = {}
+    if structure["owner_type"] == "local_authority" and p["investment"]["lines"]:
+        awarded = sum(investment.grant_amounts_eur.values(), 0.0)
+        inputs["owner_self_financing_share"] = public_money.owner_self_financing_share(
+            investment.initial_cost_borne_eur, awarded)
+    state_investment = [grant for grant in grants if grant["programme"] in ("detr", "dsil")]
+    if state_investment:
+        awarded = sum((investment.grant_amounts_eur[grant["name"]] for grant in state_investment),
+                      0.0)
+        eligible = np.maximum.reduce([
+            np.asarray(investment.default_eligible_cost_eur if grant["eligible_cost_eur"] is None
+                       else grant["eligible_cost_eur"], dtype=float)
+            for grant in state_investment])
+        inputs["detr_dsil_share_of_eligible_cost"] = np.divide(
+            awarded, eligible, out=np.full(np.broadcast(awarded, eligible).shape, np.nan),
+            where=eligible > 0)
+    fabrique = ([subsidy_lines[s["name"]] for s in subsidies
+                 if s["programme"] == "fabrique_de_territoire"]
+                + [investment.grants_by_line_eur[g["name"]] for g in grants
+                   if g["programme"] == "fabrique_de_territoire"])
+    if fabrique:
+        inputs["fabrique_max_yearly_eur"] = public_money.max_over_years(
+            np.broadcast_to(sum(fabrique, np.zeros((1, n_months))), shape), n_months)
+    operator_aided = structure["operator_type"] in public_money.UNDERTAKINGS
+    owner_aided = structure["owner_type"] in public_money.UNDERTAKINGS
+    if operator_aided or owner_aided:
+        aid = np.zeros(shape)
+        if operator_aided:
+            operating = [line for name, line in subsidy_lines.items()
+                         if name != AIDED_CONTRACTS_LINE]
+            balancing = balancing_subsidy_eur if owner_aided else accounts.monthly_increments(
+                accounts.cumulative_balancing_subsidy_eur(accounts.cash_position_eur(
+                    p["simulation"]["initial_cash_eur"], operating_cash_flow_eur)))
+            aid = (aid + sum(operating, 0.0) + balancing + in_kind_eur
+                   + initial_public_contribution_eur)
+        if owner_aided:
+            aid = aid + investment.grants_eur
+        inputs["de_minimis_aid_max_3_years_eur"] = public_money.max_rolling_sum(
+            aid, p["funding_reference"]["de_minimis_period_months"])
+    return inputs
+
+
 def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
               ) -> MonthlyAccounts:
     """Simulate ``n_months`` months for ``n_draws`` draws of the plain parameters ``p``.
 
     ``p`` mirrors the scenario: uncertain leaves are ``(draws, 1)`` arrays, fixed ones floats;
     each grant and operating subsidy carries an ``award_uniform`` column; ``p["territory"]``
-    has its reference values filled in and ``carbon_value_eur_per_tco2e_by_month``.
+    has its reference values filled in and ``carbon_value_eur_per_tco2e_by_month``;
+    ``p["funding_reference"]`` holds the VAT and FCTVA rates, the FCTVA lags by regime and the
+    de minimis period (see ``tierslieux_sim.rules.funding_reference``).
     """
     shape = (n_draws, n_months)
     price_index = yearly_index_factor(p["prices"]["yearly_indexation_rate"], n_months)
@@ -162,6 +349,8 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
 
     rent_eur, energy_eur, in_kind_rent_eur = costs.premises_costs_eur(
         p["site"]["surface_m2"], p["costs"], cost_index)
+    rent_eur, in_kind_rent_eur = public_money.below_market_rent_eur(
+        rent_eur, in_kind_rent_eur, p["costs"]["rent_discount_rate"])
     cost_lines = {"rent": rent_eur, "energy": energy_eur}
     for line in p["costs"]["fixed_lines"]:
         cost_lines[line["name"]] = costs.fixed_line_eur(line, cost_index)
@@ -178,17 +367,15 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
     subsidy_lines[AIDED_CONTRACTS_LINE] = sum(staff_aids, np.zeros((1, n_months)))
     subsidies_received = subsidies_received + subsidy_lines[AIDED_CONTRACTS_LINE]
 
-    investment_eur, depreciation_eur = np.zeros((1, n_months)), np.zeros((1, n_months))
-    for line in p["investment"]["lines"]:
-        spent, depreciated = financing.investment_line_flows_eur(
-            line, p["costs"]["yearly_indexation_rate"], n_months)
-        investment_eur, depreciation_eur = investment_eur + spent, depreciation_eur + depreciated
-    eligible_cost_eur = financing.initial_investment_eur(p["investment"]["lines"])
-    investment_grants_eur = sum(
-        (financing.lump_sum_at(financing.investment_grant_amount_eur(grant, eligible_cost_eur),
-                               grant["payment_delay_months"], n_months)
-         for grant in p["investment"]["grants"]), np.zeros((1, n_months)))
+    investment = investment_and_grants(p, n_months)
+    investment_eur, depreciation_eur = investment.paid_eur, investment.depreciation_eur
+    investment_grants_eur = investment.grants_eur
     loan_disbursed, interest_eur, loan_repaid = financing.loan_flows_eur(p["loan"], n_months)
+    in_kind_support_eur, volunteer_time_eur, in_kind_by_line = in_kind_support(p, n_months,
+                                                                               cost_index)
+    initial_public_contribution_eur = financing.lump_sum_at(
+        p["simulation"]["initial_cash_eur"] * p["public_support"]["initial_cash_public_share"],
+        0, n_months)
 
     own_revenue = _total(revenue_lines, shape)
     donations = _total(donation_lines, shape)
@@ -197,9 +384,15 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
     ebitda = own_revenue + donations + subsidies - operating_costs
     net_result = ebitda - depreciation_eur - interest_eur
     cash_flow = (own_revenue + donations + subsidies_received + investment_grants_eur
-                 + loan_disbursed - operating_costs - investment_eur - interest_eur - loan_repaid)
+                 + loan_disbursed - operating_costs - investment_eur - interest_eur - loan_repaid
+                 ) + investment.fctva_eur
     cash = accounts.cash_position_eur(p["simulation"]["initial_cash_eur"], cash_flow)
     cumulative_balancing = accounts.cumulative_balancing_subsidy_eur(cash)
+    balancing_subsidy_eur = accounts.monthly_increments(cumulative_balancing)
+    public = public_money_of_run(
+        p, shape, investment, subsidy_lines, balancing_subsidy_eur,
+        own_revenue + donations + subsidies_received - operating_costs, in_kind_rent_eur,
+        in_kind_by_line, volunteer_time_eur, initial_public_contribution_eur)
 
     return MonthlyAccounts(
         occupancy=use,
@@ -223,9 +416,14 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
         net_result_eur=net_result,
         cash_flow_eur=cash_flow,
         cash_eur=cash,
-        balancing_subsidy_eur=accounts.monthly_increments(cumulative_balancing),
+        balancing_subsidy_eur=balancing_subsidy_eur,
         cash_after_balancing_eur=cash + cumulative_balancing,
         territory=territory.territory_impacts(
             use.served_user_days, p["territory"],
             p["territory"]["carbon_value_eur_per_tco2e_by_month"]),
+        investment_grants_by_line_eur=investment.grants_by_line_eur,
+        fctva_eur=investment.fctva_eur,
+        in_kind_support_eur=in_kind_support_eur,
+        initial_public_contribution_eur=initial_public_contribution_eur,
+        public=public,
     )

@@ -7,8 +7,10 @@ itself. ``schema_version`` is written and checked; older versions are migrated o
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -22,10 +24,42 @@ from tomlkit.items import Table
 from .distributions import _Distribution
 from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
 from .fields import field_meta
-from .schema import SCHEMA_VERSION, Scenario
+from .schema import PROGRAMMES, SCHEMA_VERSION, Scenario
 
-#: Migrations from an old ``schema_version`` to the next one (none yet: version 1 is the first).
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+#: How version-1 programme texts (free text) read as version-2 programme codes.
+_PROGRAMME_ALIASES = {
+    "fabrique": "fabrique_de_territoire", "fabriques_de_territoire": "fabrique_de_territoire",
+    "feader": "leader", "leader_feader": "leader", "cc": "epci", "communaute_de_communes": "epci",
+    "intercommunalite": "epci", "ville": "commune", "conseil_departemental": "departement",
+    "conseil_regional": "region",
+}
+
+
+def _programme_code(text: Any) -> str:
+    """A version-1 programme text as a code: ``"Région"`` → ``region``; unknown → ``other``."""
+    if not isinstance(text, str):
+        return text  # left to validation, which reports the wrong type
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    code = re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+    code = _PROGRAMME_ALIASES.get(code, code)
+    return code if code in PROGRAMMES else "other"
+
+
+def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2: programmes of grants and subsidies become codes (new fields have
+    neutral defaults, so nothing else changes)."""
+    migrated = copy.deepcopy(data)
+    items = [*migrated.get("investment", {}).get("grants", []),
+             *migrated.get("operating_subsidies", [])]
+    for item in items:
+        if isinstance(item, dict) and "programme" in item:
+            item["programme"] = _programme_code(item["programme"])
+    migrated["schema_version"] = 2
+    return migrated
+
+
+#: Migrations from an old ``schema_version`` to the next one.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 

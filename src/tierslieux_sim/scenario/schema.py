@@ -8,6 +8,7 @@ first twelve months after opening); the model counts from 0.
 
 from __future__ import annotations
 
+import typing
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
@@ -16,10 +17,44 @@ from pydantic_core import PydanticCustomError
 from .distributions import UncertainNumber
 from .fields import Section, described, require_unique_names
 
-SCHEMA_VERSION = 1
+#: Version 2 (issue 4): grants and subsidies typed by programme (was free text), funders,
+#: grant payment schedules, owner and operator, VAT and FCTVA, public support; version 1
+#: files are migrated on load (see ``scenario.files.MIGRATIONS``).
+SCHEMA_VERSION = 2
 
 PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership", "dedicated_desk", "office_seat")
 FLEX_PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership")
+
+#: Funding programmes of grants and subsidies (``other``: any other; give its ``funder``).
+Programme = Literal["fabrique_de_territoire", "detr", "dsil", "leader", "feder", "region",
+                    "departement", "epci", "commune", "other"]
+PROGRAMMES: tuple[str, ...] = typing.get_args(Programme)
+#: Levels of public funders (``epci_commune``: the communal block, commune or EPCI).
+Funder = Literal["eu", "state", "region", "departement", "epci_commune", "other"]
+FUNDERS: tuple[str, ...] = typing.get_args(Funder)
+#: A grant's or subsidy's funder: a level, or ``from_programme`` (DETR → State, LEADER → EU…).
+GrantFunder = Literal["from_programme", "eu", "state", "region", "departement", "epci_commune",
+                      "other"]
+#: The funder of in-kind support: a level, or ``lead_authority`` (the lead local authority).
+SupportFunder = Literal["lead_authority", "eu", "state", "region", "departement", "epci_commune",
+                        "other"]
+#: Legal forms of the owner of the investment and of the operator.
+StructureType = Literal["local_authority", "association", "scic", "company"]
+
+
+_PROGRAMME_HELP_FR = (
+    "fabrique_de_territoire (ANCT), detr, dsil (État), leader (FEADER), feder (UE), region, "
+    "departement, epci, commune, other (autre : préciser le financeur).")
+_PROGRAMME_HELP_EN = (
+    "fabrique_de_territoire (ANCT), detr, dsil (State), leader (EAFRD), feder (ERDF), region, "
+    "departement, epci, commune, other (give the funder).")
+_FUNDER_HELP_FR = (
+    "Niveau du financeur : eu, state, region, departement, epci_commune, other ; "
+    "from_programme = déduit du programme (DETR, DSIL, Fabrique → État ; LEADER, FEDER → UE ; "
+    "other → other).")
+_FUNDER_HELP_EN = (
+    "Funder level: eu, state, region, departement, epci_commune, other; from_programme = from "
+    "the programme (DETR, DSIL, Fabrique → State; LEADER, ERDF → EU; other → other).")
 
 
 def _section(fr: str, en: str) -> ConfigDict:
@@ -251,6 +286,16 @@ class Costs(Section):
         False, fr="Locaux mis à disposition gratuitement", en="Premises lent free of charge",
         help_fr="Si vrai, aucun loyer n'est payé ; la valeur locative est une aide en nature.",
         help_en="If true, no rent is paid; the market rent is in-kind support.")
+    rent_discount_rate: float = described(
+        0.0, fr="Rabais sur le loyer de marché", en="Discount on the market rent", unit="part",
+        ge=0, le=1,
+        help_fr="Loyer modéré consenti par une collectivité : le loyer payé est le loyer de "
+                "marché × (1 − rabais) ; le rabais est une aide en nature (financeur : "
+                "public_support.premises_lent_by). Sans effet si les locaux sont prêtés "
+                "gratuitement.",
+        help_en="Below-market rent granted by a public body: the rent paid is the market rent "
+                "× (1 − discount); the discount is in-kind support (funder: "
+                "public_support.premises_lent_by). No effect when premises are lent free.")
     energy_eur_per_m2_per_year: UncertainNumber = described(
         0.0, fr="Énergie et fluides", en="Energy and utilities", unit="€/m²/an", ge=0,
         uncertain=True)
@@ -322,7 +367,12 @@ class InvestmentGrant(Section):
     model_config = _section("Subvention d'investissement", "Investment grant")
 
     name: str = described(fr="Libellé", en="Name", min_length=1)
-    programme: str = described("other", fr="Programme", en="Programme")
+    programme: Programme = described(
+        "other", fr="Programme", en="Programme", help_fr=_PROGRAMME_HELP_FR,
+        help_en=_PROGRAMME_HELP_EN)
+    funder: GrantFunder = described(
+        "from_programme", fr="Financeur", en="Funder", help_fr=_FUNDER_HELP_FR,
+        help_en=_FUNDER_HELP_EN)
     amount_eur: UncertainNumber | None = described(
         None, fr="Montant", en="Amount", unit="€", ge=0, uncertain=True,
         help_fr="Montant accordé ; sinon donner un taux.", help_en="Amount granted; else a rate.")
@@ -338,9 +388,22 @@ class InvestmentGrant(Section):
         1.0, fr="Probabilité d'obtention", en="Probability of award", unit="probabilité", ge=0,
         le=1)
     payment_delay_months: int = described(
-        0, fr="Délai de versement", en="Payment delay", unit="mois", ge=0, le=120,
-        help_fr="Mois entre l'ouverture et le versement.",
-        help_en="Months between the opening and the payment.")
+        0, fr="Délai de versement du solde", en="Payment delay of the balance", unit="mois",
+        ge=0, le=120,
+        help_fr="Mois entre l'ouverture et le versement du solde (de toute la subvention sans "
+                "avance), en général après l'achèvement et la justification des dépenses.",
+        help_en="Months between the opening and the payment of the balance (of the whole grant "
+                "without an advance), usually after completion and proof of spending.")
+    advance_share: float = described(
+        0.0, fr="Part versée en avance", en="Share paid in advance", unit="part", ge=0, le=1,
+        help_fr="Avance au commencement du projet (ex. jusqu'à 30 % pour une subvention "
+                "d'investissement de l'État, décret n° 2018-514 art. 12) ; le reste est le solde.",
+        help_en="Advance at the start of the project (e.g. up to 30% for a State investment "
+                "grant, decree 2018-514 art. 12); the rest is the balance.")
+    advance_delay_months: int = described(
+        0, fr="Délai de versement de l'avance", en="Payment delay of the advance", unit="mois",
+        ge=0, le=120, help_fr="Mois entre l'ouverture et le versement de l'avance.",
+        help_en="Months between the opening and the payment of the advance.")
 
     @model_validator(mode="after")
     def _amount_or_rate(self) -> InvestmentGrant:
@@ -384,7 +447,12 @@ class OperatingSubsidy(Section):
     model_config = _section("Subvention de fonctionnement", "Operating subsidy")
 
     name: str = described(fr="Libellé", en="Name", min_length=1)
-    programme: str = described("other", fr="Programme", en="Programme")
+    programme: Programme = described(
+        "other", fr="Programme", en="Programme", help_fr=_PROGRAMME_HELP_FR,
+        help_en=_PROGRAMME_HELP_EN)
+    funder: GrantFunder = described(
+        "from_programme", fr="Financeur", en="Funder", help_fr=_FUNDER_HELP_FR,
+        help_en=_FUNDER_HELP_EN)
     amount_eur_per_year: UncertainNumber = described(
         fr="Montant annuel", en="Amount per year", unit="€/an", ge=0, uncertain=True)
     start_year: int = described(1, fr="Première année", en="Start year", unit="année", ge=1)
@@ -460,12 +528,168 @@ class Territory(Section):
                 "convention.")
 
 
+class Structure(Section):
+    model_config = _section("Porteurs du projet, TVA et FCTVA", "Owner, operator, VAT and FCTVA")
+
+    owner_type: StructureType = described(
+        "local_authority", fr="Maître d'ouvrage de l'investissement", en="Owner of the investment",
+        help_fr="Qui réalise et possède l'investissement : local_authority (collectivité), "
+                "association, scic, company (société). Une collectivité doit autofinancer au "
+                "moins 20 % des financements publics de son projet (CGCT art. L1111-10) et peut "
+                "recevoir le FCTVA.",
+        help_en="Who carries out and owns the investment: local_authority, association, scic, "
+                "company. A local authority must self-finance at least 20% of the public "
+                "funding of its project (CGCT art. L1111-10) and may receive the FCTVA.")
+    operator_type: StructureType = described(
+        "local_authority", fr="Gestionnaire du lieu", en="Operator of the site",
+        help_fr="Qui exploite le lieu : local_authority (régie directe), association, scic, "
+                "company. Une association, une SCIC ou une société est une entreprise au sens "
+                "des aides d'État : plafond de minimis (300 k€ sur 3 ans).",
+        help_en="Who runs the site: local_authority (direct management), association, scic, "
+                "company. An association, a SCIC or a company is an undertaking under State-aid "
+                "law: de minimis ceiling (€300k over 3 years).")
+    lead_authority_level: Literal["epci_commune", "departement", "region"] = described(
+        "epci_commune", fr="Collectivité porteuse", en="Lead local authority",
+        help_fr="Niveau de la collectivité maître d'ouvrage ou, à défaut, principale partenaire "
+                "du projet : elle paie par défaut la subvention d'équilibre, prête les locaux "
+                "et apporte les aides en nature sans financeur précisé.",
+        help_en="Level of the local authority that owns the project or else is its main "
+                "partner: by default it pays the balancing subsidy, lends the premises and "
+                "gives the in-kind support with no funder given.")
+    investment_amounts_include_vat: bool = described(
+        False, fr="Montants d'investissement TTC", en="Investment amounts include VAT",
+        help_fr="Faux : les montants des investissements sont saisis HT ; vrai : TTC. Les "
+                "subventions au taux s'appliquent au montant HT.",
+        help_en="False: investment amounts are entered excluding VAT; true: including VAT. "
+                "Grants given as a rate apply to the amount excluding VAT.")
+    vat_recoverable: bool = described(
+        True, fr="TVA récupérable sur l'investissement", en="VAT recoverable on the investment",
+        help_fr="Vrai si le maître d'ouvrage récupère la TVA par la voie fiscale (activité "
+                "assujettie, ex. locaux loués avec option pour la TVA) : l'investissement coûte "
+                "son montant HT. Faux : la TVA est un coût, compensé en partie par le FCTVA pour "
+                "une collectivité éligible.",
+        help_en="True if the owner recovers VAT through its tax returns (a taxable activity, "
+                "e.g. premises let with the VAT option): the investment costs its amount "
+                "excluding VAT. False: VAT is a cost, partly refunded by the FCTVA for an "
+                "eligible local authority.")
+    fctva_regime: Literal["n", "n_plus_1", "n_plus_2", "not_eligible"] = described(
+        "n_plus_2", fr="Régime du FCTVA", en="FCTVA regime",
+        help_fr="Année de versement du FCTVA (CGCT art. L1615-6) : n (communautés de communes "
+                "et d'agglomération, communes nouvelles), n_plus_1 (collectivités engagées dans "
+                "le plan de relance 2009), n_plus_2 (droit commun) ; not_eligible (ex. biens mis "
+                "à disposition d'un tiers non bénéficiaire, art. L1615-7). Ne s'applique qu'à "
+                "une collectivité maître d'ouvrage qui ne récupère pas la TVA.",
+        help_en="Year the FCTVA is paid (CGCT art. L1615-6): n (communautés de communes and "
+                "d'agglomération, new communes), n_plus_1 (authorities committed to the 2009 "
+                "recovery plan), n_plus_2 (general rule); not_eligible (e.g. assets lent to a "
+                "third party that is not a beneficiary, art. L1615-7). Only for a local-"
+                "authority owner that does not recover VAT.")
+    fctva_processing_delay_months: int = described(
+        6, fr="Délai de traitement du FCTVA", en="FCTVA processing delay", unit="mois", ge=0,
+        le=24,
+        help_fr="Mois ajoutés au décalage d'années du régime (hypothèse : déclaration, "
+                "instruction et versement).",
+        help_en="Months added to the regime's lag in years (assumption: declaration, "
+                "processing and payment).")
+
+
+class FunderShare(Section):
+    model_config = _section("Part d'un financeur", "Funder share")
+
+    funder: Funder = described(
+        fr="Financeur", en="Funder",
+        help_fr="eu, state, region, departement, epci_commune, other.",
+        help_en="eu, state, region, departement, epci_commune, other.")
+    share: float = described(fr="Part", en="Share", unit="part", ge=0, le=1)
+
+
+class InKindSupport(Section):
+    model_config = _section("Aide en nature", "In-kind support")
+
+    name: str = described(fr="Libellé", en="Name", min_length=1)
+    kind: Literal["staff", "premises", "equipment", "services", "volunteer_time"] = described(
+        "staff", fr="Nature", en="Kind",
+        help_fr="staff (personnel mis à disposition), premises (autres locaux), equipment, "
+                "services, volunteer_time (bénévolat valorisé : contribution non publique, "
+                "montrée à part).",
+        help_en="staff (seconded staff), premises (other premises), equipment, services, "
+                "volunteer_time (valued volunteering: not public money, shown apart).")
+    funder: SupportFunder = described(
+        "lead_authority", fr="Financeur", en="Funder",
+        help_fr="lead_authority (la collectivité porteuse), eu, state, region, departement, "
+                "epci_commune, other ; sans objet pour le bénévolat.",
+        help_en="lead_authority (the lead local authority), eu, state, region, departement, "
+                "epci_commune, other; not used for volunteering.")
+    annual_value_eur: UncertainNumber = described(
+        fr="Valeur annuelle", en="Annual value", unit="€/an", ge=0, uncertain=True,
+        help_fr="Valeur de marché de l'aide (personnel : ETP × coût chargé ; bénévolat : heures "
+                "× coût horaire retenu). Indexée comme les charges. Hors charges du lieu : elle "
+                "ne change ni la trésorerie ni l'autonomie.",
+        help_en="Market value of the support (staff: FTE × loaded cost; volunteering: hours × "
+                "hourly value). Indexed like costs. Not a cost of the site: it changes neither "
+                "cash nor autonomy.")
+    start_year: int = described(1, fr="Année de début", en="Start year", unit="année", ge=1)
+    end_year: int | None = described(
+        None, fr="Année de fin", en="End year", unit="année", ge=1,
+        help_fr="Dernière année incluse ; absente = jusqu'à l'horizon.",
+        help_en="Last year included; absent = until the horizon.")
+
+
+class PublicSupport(Section):
+    model_config = _section("Argent public : financeurs et aides en nature",
+                            "Public money: funders and in-kind support")
+
+    population_inhabitants: int = described(
+        0, fr="Population du territoire", en="Population of the territory", unit="habitants",
+        ge=0, help_fr="Habitants de la collectivité porteuse, pour l'argent public par habitant "
+                      "(0 = non calculé).",
+        help_en="Inhabitants of the lead local authority, for public money per inhabitant "
+                "(0 = not computed).")
+    initial_cash_public_share: float = described(
+        0.0, fr="Part publique de la trésorerie initiale", en="Public share of initial cash",
+        unit="part", ge=0, le=1,
+        help_fr="Part de la trésorerie initiale apportée par la collectivité porteuse (compte "
+                "comme argent public).",
+        help_en="Share of the initial cash contributed by the lead local authority (counted as "
+                "public money).")
+    premises_lent_by: SupportFunder = described(
+        "lead_authority", fr="Prêteur des locaux", en="Lender of the premises",
+        help_fr="Financeur de l'aide en nature des locaux prêtés ou à loyer modéré : "
+                "lead_authority (la collectivité porteuse) ou un niveau (eu, state, region, "
+                "departement, epci_commune, other).",
+        help_en="Funder of the in-kind support of premises lent free or at a reduced rent: "
+                "lead_authority (the lead local authority) or a level (eu, state, region, "
+                "departement, epci_commune, other).")
+    balancing_subsidy_split: list[FunderShare] = described(
+        [], fr="Répartition de la subvention d'équilibre", en="Split of the balancing subsidy",
+        help_fr="Part payée par chaque financeur (somme = 1) ; vide = toute par la collectivité "
+                "porteuse.",
+        help_en="Share paid by each funder (sums to 1); empty = all by the lead local "
+                "authority.")
+    in_kind: list[InKindSupport] = described(
+        [], fr="Aides en nature", en="In-kind support",
+        help_fr="Personnel mis à disposition, équipements, services, bénévolat valorisé.",
+        help_en="Seconded staff, equipment, services, valued volunteering.")
+
+    @model_validator(mode="after")
+    def _split(self) -> PublicSupport:
+        require_unique_names(self.in_kind, "in_kind")
+        require_unique_names(self.balancing_subsidy_split, "balancing_subsidy_split", "funder")
+        if self.balancing_subsidy_split:
+            total = sum(item.share for item in self.balancing_subsidy_split)
+            if abs(total - 1) > 1e-6:
+                raise PydanticCustomError(
+                    "tl_shares_sum", "shares must sum to 1, got {found}",
+                    {"found": round(total, 6), "at": "balancing_subsidy_split"})
+        return self
+
+
 class Scenario(Section):
     """A whole scenario: what a scenario file holds."""
 
     model_config = _section("Scénario", "Scenario")
 
-    schema_version: Literal[1] = described(
+    schema_version: Literal[2] = described(
         SCHEMA_VERSION, fr="Version du format", en="Format version")
     meta: Meta
     simulation: Simulation = Field(default_factory=Simulation)
@@ -481,6 +705,8 @@ class Scenario(Section):
     loan: Loan = Field(default_factory=Loan)
     operating_subsidies: list[OperatingSubsidy] = described(
         [], fr="Subventions de fonctionnement", en="Operating subsidies")
+    structure: Structure = Field(default_factory=Structure)
+    public_support: PublicSupport = Field(default_factory=PublicSupport)
     correlations: list[Correlation] = described(
         [], fr="Corrélations", en="Correlations")
     territory: Territory = Field(default_factory=Territory)

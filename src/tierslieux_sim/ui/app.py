@@ -447,8 +447,14 @@ def _page_territory(draws: int, seed: int, language: str) -> Scenario:
     return page_territory(draws, seed, language)
 
 
-PAGES = {"results": page_results, "inputs": page_inputs, "territory": _page_territory,
-         "compare": page_compare}
+def _page_financing(draws: int, seed: int, language: str) -> Scenario:
+    from .page_financing import page_financing  # imported here: it imports this module
+
+    return page_financing(draws, seed, language)
+
+
+PAGES = {"results": page_results, "inputs": page_inputs, "financing": _page_financing,
+         "territory": _page_territory, "compare": page_compare}
 
 
 def main() -> None:

@@ -1,0 +1,206 @@
+"""Dashboard page "Financement": who carries and who pays (owner, operator, VAT, funders),
+the financing plan of the investment, the calendar of its grants, the funding rules
+checked, and public money by funder, kind and per user, desk-day, job and inhabitant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import plots_financing
+from ..formatting import format_eur, format_month, format_percent
+from ..i18n import message
+from ..results import Results
+from ..rules import RuleCheck
+from ..scenario.schema import Investment, PublicSupport, Scenario, Structure
+from .app import charts_in_two_columns, run_current, validated_scenario
+from .widgets import section_editor, table_editor
+
+#: Cards of public money per unit: indicator → message id of its label.
+RATIO_CARDS = {
+    "public_money_per_inhabitant_per_year_eur": "ui.financing.per_inhabitant",
+    "public_money_per_user_year_eur": "ui.financing.per_user_year",
+    "public_money_per_desk_day_eur": "ui.financing.per_desk_day",
+    "public_money_per_job_year_eur": "ui.financing.per_job_year",
+}
+
+
+def _section_label(model: Any, language: str) -> str:
+    return model.model_config["json_schema_extra"]["x-tierslieux-section"][f"label_{language}"]
+
+
+def _editors(language: str) -> None:
+    """Owner, operator, VAT, public support, grants and subsidies, editable here too."""
+    data = st.session_state["data"]
+    errors: list[str] = []
+    with st.expander(message("ui.financing.edit", language), expanded=False):
+        for model, path in ((Structure, "structure"), (PublicSupport, "public_support")):
+            st.markdown(f"**{_section_label(model, language)}**")
+            errors += section_editor(model, path, data, language)
+        errors += table_editor(Investment, "grants", "investment.grants", data, language)
+        errors += table_editor(Scenario, "operating_subsidies", "operating_subsidies", data,
+                               language)
+    for error in errors:
+        st.error(error)
+
+
+def public_money_cards(results: Results, language: str) -> None:
+    """Total public money, then per inhabitant, user-year, desk-day and job-year."""
+    total = results.public_money_eur().to_numpy()
+    cards: list[tuple[str, np.ndarray, int]] = [
+        (message("ui.financing.total", language, years=results.horizon_years), total, 0)]
+    for indicator, label_id in RATIO_CARDS.items():
+        if indicator in results.indicators:
+            values = results.indicators[indicator].to_numpy()
+            values = values[np.isfinite(values)]
+            if values.size:
+                cards.append((message(label_id, language), values,
+                              2 if indicator.endswith("desk_day_eur")
+                              or "inhabitant" in indicator else 0))
+    columns = st.columns(3)
+    for index, (label, values, decimals) in enumerate(cards):
+        with columns[index % 3]:
+            st.metric(label, format_eur(float(np.median(values)), decimals, language),
+                      border=True)
+            st.caption(message("ui.financing.range", language,
+                               p10=format_eur(float(np.quantile(values, 0.1)), decimals,
+                                              language),
+                               p90=format_eur(float(np.quantile(values, 0.9)), decimals,
+                                              language)))
+    if "public_money_per_inhabitant_per_year_eur" not in results.indicators:
+        st.caption(message("ui.financing.no_population", language))
+
+
+def _rule_value(check: RuleCheck, value: float, language: str) -> str:
+    if not np.isfinite(value):
+        return "–"
+    if check.unit == "share":
+        return format_percent(value, 0, language)
+    return format_eur(value, 0, language)
+
+
+def rule_status_text(check: RuleCheck, language: str) -> str:
+    """``✅ respectée``, ``⚠️ non respectée dans 12 % des cas``, ``– sans objet``."""
+    if check.status == "not_applicable":
+        return message("ui.financing.rule_not_applicable", language)
+    if check.status == "respected":
+        return message("ui.financing.rule_respected", language)
+    return message("ui.financing.rule_broken", language,
+                   share=format_percent(check.broken_share,
+                                        1 if 0 < check.broken_share < 0.1 else 0, language))
+
+
+def rule_checks_table(results: Results, language: str) -> pd.DataFrame:
+    """One row per funding rule: its text, status, central value and limit."""
+    return pd.DataFrame({
+        message("ui.financing.col.rule", language): [
+            message(f"financing.rule.{check.code}", language) for check in results.rule_checks],
+        message("ui.financing.col.status", language): [
+            rule_status_text(check, language) for check in results.rule_checks],
+        message("ui.financing.col.central", language): [
+            _rule_value(check, check.central_value, language) for check in results.rule_checks],
+        message("ui.financing.col.worst", language): [
+            _rule_value(check, check.worst_value, language) for check in results.rule_checks],
+        message("ui.financing.col.limit", language): [
+            _rule_value(check, check.limit, language) for check in results.rule_checks],
+    })
+
+
+def _payment_text(row: pd.Series, opening: pd.Timestamp, language: str) -> str:
+    def month(delay: float) -> str:
+        return format_month((opening + pd.DateOffset(months=int(delay))).date(), language)
+
+    if pd.isna(row["payment_delay_months"]):
+        return ""
+    if row["kind"] == "grant" and row["advance_share"] > 0:
+        return message("ui.financing.advance_then_balance", language,
+                       share=format_percent(row["advance_share"], 0, language),
+                       advance=month(row["advance_delay_months"]),
+                       balance=month(row["payment_delay_months"]))
+    return month(row["payment_delay_months"])
+
+
+def financing_plan_table(results: Results, language: str) -> tuple[pd.DataFrame, str]:
+    """The financing plan of the initial investment as shown, and a caption on its cost."""
+    plan = results.financing_plan()
+    opening = pd.Timestamp(results.scenario.simulation.opening_month + "-01")
+    names = []
+    for line, row in plan.iterrows():
+        if row["kind"] == "grant":
+            names.append(str(line))
+        else:
+            names.append(message(f"financing.plan.{row['kind']}", language))
+    funder = [plots_financing.funder_label(value, language) if isinstance(value, str) else ""
+              for value in plan["funder"]]
+    table = pd.DataFrame({
+        message("ui.financing.col.resource", language): names,
+        message("ui.financing.col.funder", language): funder,
+        message("ui.financing.col.probability", language): [
+            format_percent(p, 0, language) if pd.notna(p) else "" for p in
+            plan["award_probability"]],
+        message("ui.financing.col.amount", language): [
+            format_eur(v, 0, language) for v in plan["amount_eur"]],
+        message("ui.financing.col.share", language): [
+            format_percent(v, 0, language) for v in plan["share_of_cost"]],
+        message("ui.financing.col.expected", language): [
+            format_eur(v, 0, language) for v in plan["expected_eur"]],
+        message("ui.financing.col.payment", language): [
+            _payment_text(row, opening, language) for _, row in plan.iterrows()],
+    })
+    caption = message("ui.financing.plan_caption", language,
+                      cost=format_eur(plan.attrs["cost_eur"], 0, language),
+                      vat=format_eur(plan.attrs["vat_borne_eur"], 0, language))
+    return table, caption
+
+
+def public_money_table(results: Results, language: str) -> pd.DataFrame:
+    """Mean public money by funder (rows) and kind (columns), formatted."""
+    table = results.public_money_table()
+    formatted = table.map(lambda v: format_eur(v, 0, language))
+    formatted.index = [message("ui.financing.total_row", language) if funder == "total"
+                       else plots_financing.funder_label(funder, language)
+                       for funder in table.index]
+    formatted.columns = [message("ui.financing.total_row", language) if kind == "total"
+                         else plots_financing.kind_label(kind, language)
+                         for kind in table.columns]
+    return formatted
+
+
+def page_financing(draws: int, seed: int, language: str) -> Scenario:
+    _editors(language)
+    scenario = validated_scenario(language)
+    results = run_current(scenario, draws, seed, language)
+
+    st.subheader(message("ui.financing.public_money", language))
+    public_money_cards(results, language)
+
+    st.subheader(message("ui.financing.rules", language))
+    for notice in results.notices:
+        if notice.code.startswith("rule_"):
+            st.warning(notice.text(language))
+    st.dataframe(rule_checks_table(results, language), hide_index=True, width="stretch")
+
+    st.subheader(message("ui.financing.plan", language))
+    plan, caption = financing_plan_table(results, language)
+    st.dataframe(plan, hide_index=True, width="stretch")
+    st.caption(caption)
+
+    charts_in_two_columns([
+        (plots_financing.grants_timeline_chart(results, language=language),
+         plots_financing.reading_grants_timeline(results, language=language),
+         "chart:grants_timeline"),
+        (plots_financing.public_money_by_funder_chart(results, language=language),
+         plots_financing.reading_public_money_by_funder(results, language=language),
+         "chart:public_money_by_funder"),
+    ])
+    with st.expander(message("ui.financing.by_funder_and_kind", language), expanded=False):
+        st.dataframe(public_money_table(results, language), width="stretch")
+        volunteer = results.indicators.get("volunteer_time_eur")
+        if volunteer is not None and float(volunteer.max()) > 0:
+            st.caption(message("ui.financing.volunteer", language,
+                               value=format_eur(float(volunteer.mean()), 0, language),
+                               years=results.horizon_years))
+    return scenario
