@@ -175,3 +175,10 @@ def test_app_command_starts_streamlit_on_the_packaged_entry(monkeypatch):
     assert command[command.index("--server.port") + 1] == "8600"
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     assert env["TIERSLIEUX_LANG"] == "en"
+
+
+def test_run_prints_territory_impacts(capsys):
+    assert main(["run", "--draws", "300", "--seed", "2"]) == 0
+    output = capsys.readouterr().out
+    assert "Impacts pour le territoire :" in output
+    assert "tCO2e sur 10 ans" in output and "bilan socio-économique actualisé" in output

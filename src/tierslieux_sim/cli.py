@@ -146,8 +146,23 @@ def kpi_report(results: Results) -> str:
     lines.append(message("cli.central", balancing=format_eur(central["balancing_subsidy_eur"]),
                          autonomy=_autonomy_text(np.nan_to_num(central["autonomy_month"],
                                                                nan=np.inf), scenario)))
-    lines += ["", *public_money_report(results), *rules_report(results)]
+    lines += ["", *public_money_report(results), *rules_report(results), "",
+              *territory_report(results)]
     return "\n".join(lines)
+
+
+def territory_report(results: Results) -> list[str]:
+    """Impacts for the territory and the socio-economic balance, in plain sentences."""
+    from .plots_territory import (
+        impacts_estimated,
+        reading_co2_avoided,
+        reading_socio_economic_balance,
+    )
+
+    if not impacts_estimated(results):
+        return [reading_co2_avoided(results)]
+    return [message("cli.territory_title"), "  " + reading_co2_avoided(results),
+            "  " + reading_socio_economic_balance(results)]
 
 
 #: Decimals of the public money ratios printed by ``run`` (small amounts keep cents).
