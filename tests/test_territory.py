@@ -117,3 +117,14 @@ def test_simulated_impacts_add_up_and_vanish_without_territory_inputs():
                                -bare_results.indicators["public_money_pv_eur"])
     # impacts do not touch the accounts (common random numbers: same cash draw by draw)
     assert bare_results.dataset.cash_eur.identical(dataset.cash_eur)
+
+
+def test_jobs_hosted_are_served_desk_days_in_full_time_equivalents():
+    import tierslieux_sim as tl
+
+    scenario = tl.default_scenario()
+    results = tl.simulate(scenario, draws=200, seed=5)
+    expected = results.dataset.served_user_days.sum("month") / (
+        scenario.site.open_days_per_month * scenario.horizon_months)
+    np.testing.assert_allclose(results.indicators["jobs_hosted_fte"], expected, rtol=1e-12)
+    assert (results.indicators["jobs_hosted_fte"] > 0).all()

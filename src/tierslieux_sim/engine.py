@@ -139,6 +139,12 @@ def territory_draw_indicators(accounts: Any, public_money_eur: np.ndarray, scena
                                         beta)
     factor = discount_factor(rate, scenario.horizon_months)
     indicators = territory_indicators(accounts.territory, public_money_eur, factor)
+    # Jobs hosted: desk-days served over the horizon in full-time equivalents (a full-time
+    # job fills a desk every open day).
+    served_user_days = np.broadcast_to(accounts.occupancy.served_user_days,
+                                       (n_draws, scenario.horizon_months))
+    indicators["jobs_hosted_fte"] = served_user_days.sum(axis=1) / (
+        scenario.site.open_days_per_month * scenario.horizon_months)
     indicators["discount_rate"] = np.broadcast_to(np.asarray(rate, dtype=float).reshape(-1),
                                                   (n_draws,)).copy()
     return indicators

@@ -38,6 +38,7 @@ def page_territory(draws: int, seed: int, language: str) -> Scenario:
         ("ui.territory.km", "km_avoided", number),
         ("ui.territory.hours", "hours_saved", number),
         ("ui.territory.spending", "local_spending_eur", euros),
+        ("ui.territory.jobs", "jobs_hosted_fte", lambda v: format_number(v, 1, language)),
         ("ui.territory.valued", "valued_impacts_pv_eur", euros),
         ("ui.territory.balance", "socio_economic_balance_pv_eur", euros),
     )
