@@ -8,6 +8,7 @@ Scenarios are frozen pydantic models; variants are built by editing
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,16 @@ from tierslieux_sim.scenario.schema import Scenario
 SEED = 20_240_917
 IDENTITY_DRAWS = 500
 
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest leaves its generated script as ``sys.modules["__main__"]``; processes started
+    later with "spawn" (the sweep's local processes, Dask's nannies) would try to re-run that
+    script. Put the real one back after every test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("results", "inputs", "financing", "territory", "compare")
+PAGES = ("results", "inputs", "financing", "territory", "sensitivity", "compare")
 
 
 def start() -> AppTest:

@@ -5,6 +5,7 @@
 >>> results.summary()  # doctest: +SKIP
 """
 
+from .analysis import compare, sensitivity, solve, sweep
 from .engine import simulate
 from .notices import Notice, TiersLieuxWarning
 from .results import Results
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Notice", "Problem", "Results", "Scenario", "ScenarioError", "TiersLieuxWarning",
-    "default_scenario", "load_scenario", "parse_scenario_text", "preset_names",
-    "preset_scenario", "save_scenario", "scenario_to_toml", "simulate",
+    "compare", "default_scenario", "load_scenario", "parse_scenario_text", "preset_names",
+    "preset_scenario", "save_scenario", "scenario_to_toml", "sensitivity", "simulate", "solve",
+    "sweep",
 ]

@@ -20,6 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
+from .cli_analysis import add_analysis_commands, draws_argument
+from .cli_common import integer_argument as _integer
+from .cli_common import print_error, print_labelled
 from .engine import simulate
 from .formatting import format_eur, format_month, format_percent
 from .i18n import LANGUAGES, current_language, message, set_language
@@ -34,18 +38,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".nc")
 
 
-def _integer(minimum: int, message_id: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(message(message_id, found=text)) from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(message(message_id, found=text))
-        return value
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with help texts in the current language."""
     parser = argparse.ArgumentParser(prog="tierslieux", description=message("cli.description"))
@@ -54,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help=message("cli.run_help"))
     run.add_argument("file", nargs="?", type=Path, help=message("cli.file_help"))
-    run.add_argument("--draws", type=_integer(1, "cli.positive_integer"), default=10_000,
+    run.add_argument("--draws", type=draws_argument, default=10_000,
                      help=message("cli.draws_help"))
+    run.add_argument("--tolerance", type=float, help=message("cli.tolerance_help"))
     run.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
                      help=message("cli.seed_help"))
     run.add_argument("--sampling", choices=SAMPLINGS, default="random",
@@ -73,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=_integer(1, "cli.positive_integer"), default=8501,
                      help=message("cli.port_help"))
     app.add_argument("--address", default="127.0.0.1", help=message("cli.address_help"))
+    add_analysis_commands(commands)
     return parser
 
 
@@ -85,11 +79,6 @@ def _language_from_argv(argv: Sequence[str]) -> str | None:
             value = argument.split("=", 1)[1]
             return value if value in LANGUAGES else None
     return None
-
-
-def _error(text: str) -> None:
-    print(f"{message('cli.error')} : {text}" if current_language() == "fr"
-          else f"{message('cli.error')}: {text}", file=sys.stderr)
 
 
 def _autonomy_text(month: float, scenario: Scenario) -> str:
@@ -234,23 +223,23 @@ def rules_report(results: Results) -> list[str]:
 
 def command_run(arguments: argparse.Namespace) -> int:
     if arguments.out is not None and arguments.out.suffix.lower() not in OUTPUT_SUFFIXES:
-        _error(message("cli.unsupported_output", found=arguments.out.suffix or arguments.out))
+        print_error(message("cli.unsupported_output", found=arguments.out.suffix or arguments.out))
         return EXIT_BAD_INPUT
     scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TiersLieuxWarning)
         results = simulate(scenario, draws=arguments.draws, seed=arguments.seed,
-                           sampling=arguments.sampling, keep=arguments.keep, progress=True)
+                           sampling=arguments.sampling, keep=arguments.keep, progress=True,
+                           tolerance=arguments.tolerance if arguments.draws == "auto" else None)
     del caught  # the same notices are in results.notices, printed below
     for notice in results.notices:
-        print(f"{message('cli.warning')} : {notice.text()}" if current_language() == "fr"
-              else f"{message('cli.warning')}: {notice.text()}", file=sys.stderr)
+        print_labelled("cli.warning", notice.text())
     print(kpi_report(results))
     if arguments.out is not None:
         try:
             results.to_file(arguments.out)
         except OSError as error:
-            _error(message("cli.write_failed", path=arguments.out,
+            print_error(message("cli.write_failed", path=arguments.out,
                            detail=error.strerror or error))
             return EXIT_FAILURE
         print(message("cli.written", path=arguments.out))
@@ -268,7 +257,7 @@ def command_validate(arguments: argparse.Namespace) -> int:
         else:
             print(message("cli.valid", file=path))
     if invalid:
-        _error(message("cli.invalid_count", count=invalid))
+        print_error(message("cli.invalid_count", count=invalid))
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -281,7 +270,7 @@ def command_schema(arguments: argparse.Namespace) -> int:
 def command_app(arguments: argparse.Namespace) -> int:
     """Start the dashboard with Streamlit (needs the ``ui`` extra)."""
     if importlib.util.find_spec("streamlit") is None:
-        _error(message("cli.app_missing"))
+        print_error(message("cli.app_missing"))
         return EXIT_FAILURE
     entry = Path(__file__).parent / "ui" / "streamlit_app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry),
@@ -294,7 +283,7 @@ def command_app(arguments: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_schema,
-            "app": command_app}
+            "app": command_app, **ANALYSIS_COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

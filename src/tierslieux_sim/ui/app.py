@@ -453,8 +453,15 @@ def _page_financing(draws: int, seed: int, language: str) -> Scenario:
     return page_financing(draws, seed, language)
 
 
+def _page_sensitivity(draws: int, seed: int, language: str) -> Scenario:
+    from .page_sensitivity import page_sensitivity  # imported here: it imports this module
+
+    return page_sensitivity(draws, seed, language)
+
+
 PAGES = {"results": page_results, "inputs": page_inputs, "financing": _page_financing,
-         "territory": _page_territory, "compare": page_compare}
+         "territory": _page_territory, "sensitivity": _page_sensitivity,
+         "compare": page_compare}
 
 
 def main() -> None:
