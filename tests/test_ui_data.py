@@ -66,17 +66,17 @@ def test_field_kinds_drive_the_widgets():
 
 def test_lever_moves_the_probable_value_and_keeps_the_spread():
     pert = {"dist": "pert", "min": 8.0, "mode": 12.0, "max": 20.0}
-    moved = data.with_central_value(pert, 15.0, minimum=0.0)
+    moved = data.with_probable_value(pert, 15.0, minimum=0.0)
     assert moved["mode"] == pytest.approx(15.0)
     assert moved["min"] == pytest.approx(10.0) and moved["max"] == pytest.approx(25.0)
     assert data.probable_value(moved) == pytest.approx(15.0)
-    assert data.with_central_value(7, 9.0) == 9.0
+    assert data.with_probable_value(7, 9.0) == 9.0
     # bounds are respected: an adoption rate range cannot exceed 1
-    clipped = data.with_central_value({"dist": "pert", "min": 0.4, "mode": 0.6, "max": 0.9},
+    clipped = data.with_probable_value({"dist": "pert", "min": 0.4, "mode": 0.6, "max": 0.9},
                                       0.9, minimum=0.0, maximum=1.0)
     assert clipped["max"] == 1.0 and clipped["mode"] == pytest.approx(0.9)
     # a lognormal is scaled around its median
-    lognormal = data.with_central_value({"dist": "lognormal", "p5": 5.0, "p95": 20.0}, 20.0)
+    lognormal = data.with_probable_value({"dist": "lognormal", "p5": 5.0, "p95": 20.0}, 20.0)
     assert data.probable_value(lognormal) == pytest.approx(20.0)
 
 

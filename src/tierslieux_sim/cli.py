@@ -23,7 +23,7 @@ import pandas as pd
 from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
 from .cli_analysis import add_analysis_commands, draws_argument
 from .cli_common import integer_argument as _integer
-from .cli_common import print_error, print_labelled
+from .cli_common import language_from_argv, print_error, print_labelled
 from .engine import simulate
 from .formatting import format_eur, format_month, format_percent
 from .i18n import LANGUAGES, current_language, message, set_language
@@ -68,17 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--address", default="127.0.0.1", help=message("cli.address_help"))
     add_analysis_commands(commands)
     return parser
-
-
-def _language_from_argv(argv: Sequence[str]) -> str | None:
-    """``--lang`` is read before parsing so that help and errors are already translated."""
-    for index, argument in enumerate(argv):
-        if argument == "--lang" and index + 1 < len(argv):
-            return argv[index + 1] if argv[index + 1] in LANGUAGES else None
-        if argument.startswith("--lang="):
-            value = argument.split("=", 1)[1]
-            return value if value in LANGUAGES else None
-    return None
 
 
 def _autonomy_text(month: float, scenario: Scenario) -> str:
@@ -289,7 +278,7 @@ COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``tierslieux``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    language = _language_from_argv(argv)
+    language = language_from_argv(argv)
     if language:
         set_language(language)
     try:

@@ -25,7 +25,7 @@ from .analysis.sensitivity import SobolIndices, Tornado, sensitivity
 from .analysis.solve import solve
 from .analysis.sweep import load_changes, sweep
 from .cli_common import integer_argument as _integer
-from .cli_common import print_error, print_labelled
+from .cli_common import language_from_argv, print_error, print_labelled
 from .formatting import format_number
 from .i18n import LANGUAGES, current_language, message, set_language
 from .sampling import SAMPLINGS
@@ -356,21 +356,11 @@ HANDLERS: dict[str, Handler] = {
     "compare": _guarded(command_compare), "sweep": _guarded(command_sweep)}
 
 
-def _language_from_argv(argv: Sequence[str]) -> str | None:
-    for index, argument in enumerate(argv):
-        if argument == "--lang" and index + 1 < len(argv):
-            return argv[index + 1] if argv[index + 1] in LANGUAGES else None
-        if argument.startswith("--lang="):
-            value = argument.split("=", 1)[1]
-            return value if value in LANGUAGES else None
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """These commands alone (``python -m tierslieux_sim.cli_analysis …``); returns the exit
     code. ``tierslieux`` offers the same commands once wired in ``cli.py``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    language = _language_from_argv(argv)
+    language = language_from_argv(argv)
     if language:
         set_language(language)
     try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
-from .i18n import current_language, message
+from .i18n import LANGUAGES, current_language, message
 
 
 def integer_argument(minimum: int, message_id: str):
@@ -30,3 +31,14 @@ def print_labelled(label_id: str, text: str) -> None:
 
 def print_error(text: str) -> None:
     print_labelled("cli.error", text)
+
+
+def language_from_argv(argv: Sequence[str]) -> str | None:
+    """``--lang`` read before parsing, so that help and errors are already translated."""
+    for index, argument in enumerate(argv):
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1] if argv[index + 1] in LANGUAGES else None
+        if argument.startswith("--lang="):
+            value = argument.split("=", 1)[1]
+            return value if value in LANGUAGES else None
+    return None

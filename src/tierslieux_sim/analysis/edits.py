@@ -16,25 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..scenario.distributions import _Distribution
+from ..scenario.edits import prune_correlations, scenario_data, with_probable_value
 from ..scenario.files import scenario_from_dict
 from ..scenario.paths import get_path, set_path
 from ..scenario.schema import Scenario
 from .errors import AnalysisError
 from .labels import leaf_meta
-
-
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data (what a TOML file holds)."""
-    return scenario.model_dump(by_alias=True, exclude_none=True)
-
-
-def probable_value(value: Any) -> float:
-    """What an official reads as "probable": the mode of a PERT or triangular law, the
-    median of other laws, or the number itself."""
-    if isinstance(value, _Distribution):
-        mode = getattr(value, "mode", None)
-        return float(mode) if mode is not None else value.median()
-    return float(value)
 
 
 def check_path(scenario: Scenario, path: str) -> None:
@@ -56,38 +43,6 @@ def is_integer_field(scenario: Scenario, path: str) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _moved(value: dict[str, Any], old_central: float, new_central: float, low: float,
-           high: float) -> Any:
-    """A distribution table moved so its probable value becomes ``new_central``."""
-    def move(number: float) -> float:
-        moved = number * new_central / old_central if old_central else number + new_central
-        return min(max(moved, low), high)
-
-    moved = dict(value)
-    for key in ("min", "mode", "max", "p5", "p95", "lower", "upper"):
-        if moved.get(key) is not None:
-            moved[key] = move(float(moved[key]))
-    if "mean" in moved:
-        moved["mean"] = move(float(moved["mean"]))
-        if old_central:
-            moved["sd"] = abs(float(moved["sd"]) * new_central / old_central) or moved["sd"]
-    if "values" in moved:
-        moved["values"] = [move(float(v)) for v in moved["values"]]
-    if moved.get("dist") in ("pert", "triangular", "uniform") and moved["min"] >= moved["max"]:
-        return new_central  # the range collapsed against a bound: a number
-    if moved.get("dist") == "lognormal" and not 0 < moved["p5"] < moved["p95"]:
-        return new_central
-    return moved
-
-
-def _prune_correlations(data: dict[str, Any]) -> None:
-    """A correlation needs two uncertain inputs: drop those whose input was made fixed."""
-    if data.get("correlations"):
-        data["correlations"] = [
-            c for c in data["correlations"]
-            if all(isinstance(get_path(data, c[end]), dict) for end in ("a", "b"))]
-
-
 def apply_changes(scenario: Scenario, changes: Mapping[str, Any], *,
                   keep_uncertainty: bool = True, source: str = "variante") -> Scenario:
     """A validated copy of ``scenario`` with ``changes`` (``{path: value}``) applied.
@@ -107,15 +62,13 @@ def apply_changes(scenario: Scenario, changes: Mapping[str, Any], *,
             new = copy.deepcopy(value)
         elif isinstance(current, _Distribution) and keep_uncertainty:
             low, high = field_bounds(scenario, path)
-            new = _moved(current.model_dump(by_alias=True, exclude_none=True)
-                         | {"dist": current.dist},  # type: ignore[attr-defined]
-                         probable_value(current), float(value), low, high)
+            new = with_probable_value(current, float(value), low, high)
         elif is_integer_field(scenario, path) and float(value).is_integer():
             new = int(value)
         else:
             new = float(value)
         set_path(data, path, new)
-    _prune_correlations(data)
+    prune_correlations(data)
     return scenario_from_dict(data, source)
 
 

@@ -43,9 +43,10 @@ from ..engine import _resolve_seed, simulate
 from ..formatting import format_number
 from ..i18n import current_language, message
 from ..scenario.distributions import _Distribution
+from ..scenario.edits import probable_value
 from ..scenario.paths import get_path
 from ..scenario.schema import Scenario
-from .edits import apply_changes, check_path, field_bounds, is_integer_field, probable_value
+from .edits import apply_changes, check_path, field_bounds, is_integer_field
 from .errors import AnalysisError
 from .labels import RATE_UNITS, format_value, input_label, input_unit
 from .outputs import Output, parse_output

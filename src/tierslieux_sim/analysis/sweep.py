@@ -36,10 +36,11 @@ from tqdm.auto import tqdm
 from ..engine import _resolve_seed, simulate
 from ..i18n import message
 from ..notices import TiersLieuxWarning
+from ..scenario.edits import scenario_data
 from ..scenario.files import scenario_from_dict
 from ..scenario.schema import Scenario
 from .compare import ScenarioLike, _load, variant_names
-from .edits import apply_changes, check_path, scenario_data
+from .edits import apply_changes, check_path
 from .errors import AnalysisError
 from .outputs import default_kpis, parse_output
 

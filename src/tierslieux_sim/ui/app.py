@@ -236,7 +236,7 @@ def levers(language: str) -> None:
                 chosen = st.slider(label, float(low), float(high), step=float(step), key=key,
                                    format=slider_format(step), help=meta.help(language) or None)
             if chosen != probable:
-                scenario_data.set_path(data, path, scenario_data.with_central_value(
+                scenario_data.set_path(data, path, scenario_data.with_probable_value(
                     value, chosen, meta.minimum, meta.maximum))
 
 

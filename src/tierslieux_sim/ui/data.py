@@ -12,34 +12,21 @@ import types
 import typing
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
-from ..scenario.distributions import UncertainNumber, _Distribution, central_value
+from ..scenario.distributions import _Distribution
+from ..scenario.edits import (  # noqa: F401
+    probable_value,
+    prune_correlations,
+    scenario_data,
+    with_probable_value,  # noqa: F401
+)
 from ..scenario.fields import field_meta
 from ..scenario.files import scenario_from_dict
 
 # Path helpers live with the scenario; the dashboard reaches them through this module.
 from ..scenario.paths import get_path, path_parts, set_path  # noqa: F401
 from ..scenario.schema import Scenario
-
-_UNCERTAIN: TypeAdapter[Any] = TypeAdapter(UncertainNumber)
-
-
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data (what a TOML file holds, without absent optional keys)."""
-    return scenario.model_dump(by_alias=True, exclude_none=True)
-
-
-def prune_correlations(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Drop correlations whose inputs were made fixed in the dashboard (a correlation needs
-    two uncertain inputs); return the dropped entries so the screen can say so."""
-    kept, dropped = [], []
-    for correlation in data.get("correlations", []):
-        ends = (get_path(data, correlation.get("a", "")), get_path(data, correlation.get("b", "")))
-        (kept if all(isinstance(end, dict) for end in ends) else dropped).append(correlation)
-    if dropped:
-        data["correlations"] = kept
-    return dropped
 
 
 def validated(data: dict[str, Any], source: str = "tableau de bord") -> Scenario:
@@ -147,44 +134,3 @@ def item_model(model: type, name: str) -> type:
     return annotation
 
 
-def probable_value(value: Any) -> float:
-    """The value an official reads as "probable": the mode of a PERT or triangular law, the
-    median of other laws, or the number itself."""
-    if isinstance(value, int | float):
-        return float(value)
-    if value.get("dist") in ("pert", "triangular"):
-        return float(value["mode"])
-    return central_value(_UNCERTAIN.validate_python(value))
-
-
-def with_central_value(value: Any, new_central: float, minimum: float | None = None,
-                       maximum: float | None = None) -> Any:
-    """Move an uncertain value so its probable value becomes ``new_central``.
-
-    A number is replaced; a distribution is scaled by ``new / old`` probable value (its
-    relative spread is kept), or shifted when the old central value is 0; its bounds are
-    clipped to the field's ``[minimum, maximum]``.
-    """
-    if isinstance(value, int | float) or not isinstance(value, dict):
-        return new_central
-    old_central = probable_value(value)
-    low = -float("inf") if minimum is None else minimum
-    high = float("inf") if maximum is None else maximum
-
-    def move(number: float) -> float:
-        moved = number * new_central / old_central if old_central else number + new_central
-        return min(max(moved, low), high)
-
-    moved = dict(value)
-    for key in ("min", "mode", "max", "p5", "p95", "lower", "upper"):
-        if key in moved and moved[key] is not None:
-            moved[key] = move(float(moved[key]))
-    if "mean" in moved:
-        moved["mean"] = move(float(moved["mean"]))
-        if old_central:
-            moved["sd"] = abs(float(moved["sd"]) * new_central / old_central) or moved["sd"]
-    if "values" in moved:
-        moved["values"] = [move(float(v)) for v in moved["values"]]
-    if moved.get("dist") in ("pert", "triangular", "uniform") and moved["min"] >= moved["max"]:
-        return new_central  # the range collapsed against a bound: fall back to a number
-    return moved
