@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class MonthlyAccounts:
     initial_public_contribution_eur: np.ndarray
     public: public_money.PublicMoney
 
-    @property
+    @cached_property
     def public_money_eur(self) -> np.ndarray:
         """Public money each month: investment grants received, operating subsidies (incl.
         aided contracts), balancing subsidy, in-kind support (the market rent of premises lent
@@ -76,10 +77,12 @@ class MonthlyAccounts:
 
 
 def _total(lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
-    total = np.zeros(shape)
+    """Sum of lines, broadcast to ``shape``; lines constant across draws stay ``(1, months)``
+    until added to one that varies (no full-size zeros to start from)."""
+    total: np.ndarray | float = 0.0
     for line in lines.values():
         total = total + line
-    return total
+    return np.broadcast_to(total, shape)
 
 
 def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occupancy:
@@ -107,22 +110,28 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
                            "dedicated_desk": dedicated_served_rate,
                            "office_seat": office_served_rate}
 
-    served_users_by_product = {product: 0.0 for product in demand.PRODUCTS}
-    user_days_by_product = {product: 0.0 for product in demand.PRODUCTS}
-    users_by_segment = {}
-    for name, segment_demand in segment_demands.items():
-        segment_users = 0.0
-        for product in demand.PRODUCTS:
-            if not isinstance(segment_demand.users_by_product[product], np.ndarray):
-                continue  # a product this segment does not buy (a scalar 0)
-            served = segment_demand.users_by_product[product] * product_served_rate[product]
-            served_users_by_product[product] = served_users_by_product[product] + served
-            user_days_by_product[product] = (user_days_by_product[product]
-                                             + served * segment_demand.days_per_month)
-            segment_users = segment_users + served
-        users_by_segment[name] = segment_users
-    demanded_user_days = sum(
-        sum(d.users_by_product.values()) * d.days_per_month for d in segment_demands.values())
+    # Demand summed over segments first, then served at the product's rate: users served
+    # = rate × Σ users, user-days served = rate × Σ users × days (rates do not depend on the
+    # segment), which saves a multiplication per segment and product.
+    demanded_users_by_product: dict[str, np.ndarray | float] = {}
+    demanded_days_by_product: dict[str, np.ndarray | float] = {}
+    for product in demand.PRODUCTS:
+        buyers = [d for d in segment_demands.values()
+                  if isinstance(d.users_by_product[product], np.ndarray)]
+        demanded_users_by_product[product] = sum(
+            (d.users_by_product[product] for d in buyers), 0.0)
+        demanded_days_by_product[product] = sum(
+            (d.users_by_product[product] * d.days_per_month for d in buyers), 0.0)
+    served_users_by_product = {product: demanded_users_by_product[product]
+                               * product_served_rate[product] for product in demand.PRODUCTS}
+    user_days_by_product = {product: demanded_days_by_product[product]
+                            * product_served_rate[product] for product in demand.PRODUCTS}
+    users_by_segment = {
+        name: sum((d.users_by_product[product] * product_served_rate[product]
+                   for product in demand.PRODUCTS
+                   if isinstance(d.users_by_product[product], np.ndarray)), 0.0)
+        for name, d in segment_demands.items()}
+    demanded_user_days = sum(demanded_days_by_product.values())
     served_user_days = sum(user_days_by_product.values())
 
     served_flex_desk_days = flex_demand_days * flex_served_rate
