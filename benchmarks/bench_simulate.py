@@ -29,6 +29,7 @@ import scipy
 from results_file import RESULTS, write_section
 
 from tierslieux_sim import default_scenario, simulate
+from tierslieux_sim.allocator import keep_large_arrays_on_the_heap
 
 HERE = Path(__file__).resolve().parent
 SEED = 20270101
@@ -50,6 +51,8 @@ def time_simulate(draws: int, repeats: int) -> list[float]:
 CHILD = """
 import json, time
 from tierslieux_sim import default_scenario, simulate
+from tierslieux_sim.allocator import keep_large_arrays_on_the_heap
+keep_large_arrays_on_the_heap()
 start = time.perf_counter()
 results = simulate(default_scenario(), draws={draws}, seed={seed}, keep="summary")
 elapsed = time.perf_counter() - start
@@ -83,7 +86,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--default-allocator", action="store_true",
+                        help="do not keep large arrays on the heap (glibc defaults)")
     arguments = parser.parse_args()
+    # As the CLI and the dashboard do (see tierslieux_sim.allocator); --default-allocator
+    # measures glibc's defaults instead.
+    if not arguments.default_allocator:
+        keep_large_arrays_on_the_heap()
 
     sizes = [(1_000, 7), (10_000, 7), (100_000, 3)]
     summary_draws = 1_000_000

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .allocator import keep_large_arrays_on_the_heap
 from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
 from .cli_analysis import add_analysis_commands, draws_argument
 from .cli_common import integer_argument as _integer
@@ -278,6 +279,7 @@ COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``tierslieux``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    keep_large_arrays_on_the_heap()
     language = language_from_argv(argv)
     if language:
         set_language(language)

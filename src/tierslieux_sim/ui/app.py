@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import plots
+from ..allocator import keep_large_arrays_on_the_heap
 from ..engine import simulate
 from ..formatting import format_eur, format_month, format_percent
 from ..i18n import LANGUAGES, current_language, message
@@ -466,6 +467,7 @@ PAGES = {"results": page_results, "inputs": page_inputs, "financing": _page_fina
 
 def main() -> None:
     st.set_page_config(page_title="tierslieux_sim", page_icon="🏡", layout="wide")
+    keep_large_arrays_on_the_heap()  # the server simulates again at every slider move
     init_session()
     language = sidebar_language()
     st.title(message("ui.title", language))
