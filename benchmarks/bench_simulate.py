@@ -113,6 +113,7 @@ def main() -> int:
     per_draw = {draws: median / draws for draws, _, median, _, _ in rows}
     base = rows[1][0] if len(rows) > 1 else rows[0][0]
 
+    default_allocator = arguments.default_allocator
     target_10k = next((median for draws, _, median, _, _ in rows if draws == 10_000), None)
     lines = [
         "## `simulate` on the default scenario (120 months)",
@@ -137,6 +138,11 @@ def main() -> int:
         f"Peak resident memory of the {summary_draws:,}-draw summary run (fresh process, "
         f"`VmHWM`): **{summary['peak_rss_mb']:.0f} MB** (target < 2 048 MB). "
         f"Its median total balancing subsidy: {summary['balancing_p50_eur']:,.0f} €.",
+        "",
+        "Measured with large arrays kept on the heap, as the CLI and the dashboard run "
+        "(`tierslieux_sim.allocator`; `--default-allocator` measures glibc's defaults, about "
+        "25 % slower at 10k draws)." if not default_allocator else
+        "Measured with glibc's default allocator settings (`--default-allocator`).",
         "",
         "Full mode keeps every variable per draw and month (about 48 kB per draw of the default "
         "scenario, ~4.8 GB at 100k draws): beyond ~10k draws its time is set by memory (first "
