@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 from tqdm.auto import tqdm
 
+from .allocator import release_free_memory
 from .model import run_model
 from .model.accounts import draw_indicators
 from .model.public_money import public_money_indicators
@@ -251,6 +252,8 @@ def simulate(
         for start, stop in _chunks(int(draws), chunk_draws):
             values = draw_input_values(plan, seed_value, start, stop, sampling)
             collector.add(start, stop, *run(values, stop - start))
+            if keep == "summary":
+                release_free_memory()  # bounded memory: do not keep freed chunks around
             bar.update(stop - start)
     return Results.from_collectors(scenario, collector, central, seed=seed_value,
                                    sampling=sampling, keep=keep, notices=notices)
