@@ -11,6 +11,13 @@ if [ ! -x /usr/bin/chromium ]; then
         sudo apt-get update -qq && sudo apt-get install -y -qq chromium > /dev/null
     fi
 fi
+if ! command -v pdftotext > /dev/null; then  # poppler-utils: reads the PDF report in tests
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq && apt-get install -y -qq poppler-utils > /dev/null
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq poppler-utils > /dev/null
+    fi
+fi
 python3 -m venv .venv
 .venv/bin/pip install -q -e ".[test]"
 .venv/bin/python -m pytest "$@"

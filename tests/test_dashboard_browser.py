@@ -33,6 +33,18 @@ def page():
         browser.close()
 
 
+def wait_until_idle(page, quiet_ms: int = 1500) -> None:
+    """Until the run marker (the app's last element, counting runs) stops changing."""
+    page.wait_for_selector("#tl-run-marker", state="attached")
+    last = None
+    for _ in range(40):
+        count = page.locator("#tl-run-marker").text_content()
+        if count == last:
+            return
+        last = count
+        page.wait_for_timeout(quiet_ms)
+
+
 def first_card(page) -> str:
     return page.locator(CARD).first.inner_text()
 
@@ -53,11 +65,19 @@ def test_upload_then_download_round_trip(page, tmp_path):
     uploaded = preset_scenario("coworking_petite_ville")
     source = tmp_path / "coworking.toml"
     source.write_text(scenario_to_toml(uploaded), encoding="utf-8")
-    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(
-        str(source))
-    # the success message (the preset list also holds this name, hidden, so match the message)
-    page.locator('[data-testid="stSidebar"]').get_by_text(
-        f"« {uploaded.meta.name} » chargé depuis coworking.toml").wait_for()
+    wait_until_idle(page)  # the slider test's reruns must be over before the upload
+    message = page.locator('[data-testid="stSidebar"]').get_by_text(
+        f"« {uploaded.meta.name} » chargé depuis coworking.toml")
+    for attempt in range(3):  # an upload sent during a rerun can be dropped: send it again
+        page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(
+            str(source))
+        try:
+            message.wait_for(timeout=20_000)
+            break
+        except playwright_api.TimeoutError:
+            if attempt == 2:
+                raise
+            wait_until_idle(page)
     with page.expect_download() as download_info:
         page.locator('[data-testid="stDownloadButton"] button').click()
     downloaded = tmp_path / "downloaded.toml"

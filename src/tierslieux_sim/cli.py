@@ -67,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=_integer(1, "cli.positive_integer"), default=8501,
                      help=message("cli.port_help"))
     app.add_argument("--address", default="127.0.0.1", help=message("cli.address_help"))
+    report = commands.add_parser("report", help=message("cli.report_help"))
+    report.add_argument("file", nargs="?", type=Path, help=message("cli.file_help"))
+    report.add_argument("-o", "--out", type=Path, required=True,
+                        help=message("cli.report_out_help"))
+    report.add_argument("--draws", type=draws_argument, default=10_000,
+                        help=message("cli.draws_help"))
+    report.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
+                        help=message("cli.seed_help"))
     add_analysis_commands(commands)
     return parser
 
@@ -272,8 +280,32 @@ def command_app(arguments: argparse.Namespace) -> int:
     return subprocess.call(command, env=environment)
 
 
+def command_report(arguments: argparse.Namespace) -> int:
+    """Simulate a scenario and write its report (.html, or .pdf printed with chromium)."""
+    from .report import PdfUnavailable, write_report
+
+    if arguments.out.suffix.lower() not in (".html", ".pdf"):
+        print_error(message("report.bad_suffix", found=arguments.out.suffix or arguments.out))
+        return EXIT_BAD_INPUT
+    scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TiersLieuxWarning)  # they are in results.notices
+        results = simulate(scenario, draws=arguments.draws, seed=arguments.seed)
+    try:
+        write_report(results, arguments.out)
+    except PdfUnavailable as error:
+        print_error(str(error))
+        return EXIT_FAILURE
+    except OSError as error:
+        print_error(message("cli.write_failed", path=arguments.out,
+                            detail=error.strerror or error))
+        return EXIT_FAILURE
+    print(message("report.written", path=arguments.out))
+    return EXIT_OK
+
+
 COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_schema,
-            "app": command_app, **ANALYSIS_COMMANDS}
+            "app": command_app, "report": command_report, **ANALYSIS_COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
