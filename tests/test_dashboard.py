@@ -54,6 +54,12 @@ def test_every_page_and_preset_runs(preset):
     assert not app.error, [e.value for e in app.error]
 
 
+def test_results_page_offers_the_council_report(app):
+    (button,) = [b for b in app.get("download_button") if b.proto.id.endswith("download_report")
+                 or "download_report" in b.proto.id]
+    assert button.label == "Télécharger le rapport (HTML)"
+
+
 def test_moving_a_lever_changes_the_cards():
     app = start()
     before = metric(app, "Reste à charge moyen par an")

@@ -79,7 +79,7 @@ def test_upload_then_download_round_trip(page, tmp_path):
                 raise
             wait_until_idle(page)
     with page.expect_download() as download_info:
-        page.locator('[data-testid="stDownloadButton"] button').click()
+        page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button').click()
     downloaded = tmp_path / "downloaded.toml"
     download_info.value.save_as(downloaded)
     assert load_scenario(downloaded) == uploaded

@@ -20,6 +20,7 @@ from ..allocator import keep_large_arrays_on_the_heap
 from ..engine import simulate
 from ..formatting import format_eur, format_month, format_percent
 from ..i18n import LANGUAGES, current_language, message
+from ..report import build_report_html
 from ..results import Results
 from ..scenario.errors import ScenarioError
 from ..scenario.fields import field_meta
@@ -359,6 +360,11 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
     st.divider()
     result_cards(results, language)
     result_charts(results, language)
+    slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
+    st.download_button(message("ui.download_report", language),
+                       data=lambda: build_report_html(results, language),  # built on click
+                       file_name=f"rapport-{slug or 'scenario'}.html", mime="text/html",
+                       key="download_report")
     return scenario
 
 
