@@ -24,7 +24,7 @@ from .allocator import keep_large_arrays_on_the_heap
 from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
 from .cli_analysis import add_analysis_commands, draws_argument
 from .cli_common import integer_argument as _integer
-from .cli_common import language_from_argv, print_error, print_labelled
+from .cli_common import language_from_argv, print_error, print_labelled, write_output
 from .engine import simulate
 from .formatting import format_eur, format_month, format_percent
 from .i18n import LANGUAGES, current_language, message, set_language
@@ -224,24 +224,17 @@ def command_run(arguments: argparse.Namespace) -> int:
         print_error(message("cli.unsupported_output", found=arguments.out.suffix or arguments.out))
         return EXIT_BAD_INPUT
     scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", TiersLieuxWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TiersLieuxWarning)  # printed below from results.notices
         results = simulate(scenario, draws=arguments.draws, seed=arguments.seed,
                            sampling=arguments.sampling, keep=arguments.keep, progress=True,
                            tolerance=arguments.tolerance if arguments.draws == "auto" else None)
-    del caught  # the same notices are in results.notices, printed below
     for notice in results.notices:
         print_labelled("cli.warning", notice.text())
     print(kpi_report(results))
-    if arguments.out is not None:
-        try:
-            results.to_file(arguments.out)
-        except OSError as error:
-            print_error(message("cli.write_failed", path=arguments.out,
-                           detail=error.strerror or error))
-            return EXIT_FAILURE
-        print(message("cli.written", path=arguments.out))
-    return EXIT_OK
+    if arguments.out is None:
+        return EXIT_OK
+    return write_output(lambda: results.to_file(arguments.out), arguments.out, "cli.written")
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
@@ -292,16 +285,11 @@ def command_report(arguments: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", TiersLieuxWarning)  # they are in results.notices
         results = simulate(scenario, draws=arguments.draws, seed=arguments.seed)
     try:
-        write_report(results, arguments.out)
-    except PdfUnavailable as error:
+        return write_output(lambda: write_report(results, arguments.out), arguments.out,
+                            "report.written")
+    except PdfUnavailable as error:  # the HTML was written; the message says how to get a PDF
         print_error(str(error))
         return EXIT_FAILURE
-    except OSError as error:
-        print_error(message("cli.write_failed", path=arguments.out,
-                            detail=error.strerror or error))
-        return EXIT_FAILURE
-    print(message("report.written", path=arguments.out))
-    return EXIT_OK
 
 
 COMMANDS = {"run": command_run, "validate": command_validate, "schema": command_schema,

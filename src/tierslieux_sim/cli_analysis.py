@@ -25,7 +25,7 @@ from .analysis.sensitivity import SobolIndices, Tornado, sensitivity
 from .analysis.solve import solve
 from .analysis.sweep import load_changes, sweep
 from .cli_common import integer_argument as _integer
-from .cli_common import language_from_argv, print_error, print_labelled
+from .cli_common import language_from_argv, print_error, print_labelled, write_output
 from .formatting import format_number
 from .i18n import LANGUAGES, current_language, message, set_language
 from .sampling import SAMPLINGS
@@ -82,16 +82,9 @@ def _aligned(headers: list[str], rows: list[list[str]], right: set[int]) -> list
 def _write_table(table: pd.DataFrame, path: Path | None) -> int:
     if path is None:
         return EXIT_OK
-    try:
-        if path.suffix.lower() == ".xlsx":
-            table.to_excel(path, index=False)
-        else:
-            table.to_csv(path, index=False)
-    except OSError as error:
-        _error(message("cli.write_failed", path=path, detail=error.strerror or error))
-        return EXIT_FAILURE
-    print(message("cli.written", path=path))
-    return EXIT_OK
+    if path.suffix.lower() == ".xlsx":
+        return write_output(lambda: table.to_excel(path, index=False), path, "cli.written")
+    return write_output(lambda: table.to_csv(path, index=False), path, "cli.written")
 
 
 def _check_out(path: Path | None) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .i18n import LANGUAGES, current_language, message
 
@@ -42,3 +43,15 @@ def language_from_argv(argv: Sequence[str]) -> str | None:
             value = argument.split("=", 1)[1]
             return value if value in LANGUAGES else None
     return None
+
+
+def write_output(write: Callable[[], object], path: Path, written_id: str) -> int:
+    """Run ``write``: a file that cannot be written is reported (exit 1), else its path
+    (message ``written_id``, exit 0)."""
+    try:
+        write()
+    except OSError as error:
+        print_error(message("cli.write_failed", path=path, detail=error.strerror or error))
+        return 1
+    print(message(written_id, path=path))
+    return 0
