@@ -20,6 +20,7 @@ from .scenario.files import (
     scenario_to_toml,
 )
 from .scenario.schema import Scenario
+from .scenario.sources import source_of
 
 __version__ = "0.1.0"
 
@@ -27,5 +28,5 @@ __all__ = [
     "Notice", "Problem", "Results", "Scenario", "ScenarioError", "TiersLieuxWarning",
     "compare", "default_scenario", "load_scenario", "parse_scenario_text", "preset_names",
     "preset_scenario", "save_scenario", "scenario_to_toml", "sensitivity", "simulate", "solve",
-    "sweep",
+    "source_of", "sweep",
 ]

@@ -3,6 +3,9 @@
 ``load_scenario`` reads with :mod:`tomllib`; ``save_scenario`` writes with :mod:`tomlkit`,
 each key preceded by a comment giving its French label and unit, so a saved file explains
 itself. ``schema_version`` is written and checked; older versions are migrated on load.
+
+The sources of values are comments too: reading collects the comment lines above each key
+into ``meta.sources`` and writing puts them back after the label (see :mod:`.sources`).
 """
 
 from __future__ import annotations
@@ -23,8 +26,17 @@ from tomlkit.items import Table
 
 from .distributions import _Distribution
 from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
-from .fields import field_meta
+from .paths import get_path, join_path
 from .schema import PROGRAMMES, SCHEMA_VERSION, Scenario
+from .sources import (
+    FILE_HEADER,
+    canonical_sources,
+    comment_sources,
+    label_comment,
+    normal_path,
+    source_lines,
+    written_entries,
+)
 
 #: How version-1 programme texts (free text) read as version-2 programme codes.
 _PROGRAMME_ALIASES = {
@@ -65,7 +77,10 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 def parse_scenario_text(text: str, source: str = "<texte>") -> Scenario:
-    """Validate a scenario given as TOML text; raise :class:`ScenarioError` with every problem."""
+    """Validate a scenario given as TOML text; raise :class:`ScenarioError` with every problem.
+
+    The comments citing sources above keys become ``meta.sources`` (see :mod:`.sources`).
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -77,7 +92,30 @@ def parse_scenario_text(text: str, source: str = "<texte>") -> Scenario:
             detail = detail[: position.start()]
         problem = Problem("", "toml_syntax", {"detail": detail}, line, column)
         raise ScenarioError(source, [problem]) from None
+    _add_comment_sources(data, text)
     return scenario_from_dict(data, source)
+
+
+_MISSING = object()
+
+
+def _add_comment_sources(data: dict[str, Any], text: str) -> None:
+    """Merge the sources written as comments in ``text`` into ``data["meta"]["sources"]``
+    (an explicit ``[meta.sources]`` entry wins). Nothing is added where it could change what
+    validation reports: no ``[meta]`` table, or ``meta.sources`` that is not a table."""
+    meta = data.get("meta")
+    if not isinstance(meta, dict):
+        return
+    explicit = meta.get("sources", {})
+    if not isinstance(explicit, dict):
+        return
+    found = {path: source for path, source in comment_sources(text).items()
+             if get_path(data, path, _MISSING) is not _MISSING}  # as tomllib read the file
+    if not found:
+        return
+    explicit_paths = {normal_path(path) for path in explicit if isinstance(path, str)}
+    meta["sources"] = {**{path: text for path, text in found.items()
+                          if path not in explicit_paths}, **explicit}
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<données>") -> Scenario:
@@ -100,9 +138,20 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<données>") -> Scen
         data = MIGRATIONS[version](data)
         version = data["schema_version"]
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(source, problems_from_validation_error(error)) from None
+    return _with_canonical_sources(scenario)
+
+
+def _with_canonical_sources(scenario: Scenario) -> Scenario:
+    """``scenario`` with its sources keyed by written keys only (see
+    :func:`.sources.canonical_sources`): a source of a removed row is dropped here."""
+    sources = canonical_sources(scenario)
+    if sources == scenario.meta.sources:
+        return scenario
+    meta = scenario.meta.model_copy(update={"sources": sources})
+    return scenario.model_copy(update={"meta": meta})
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -123,13 +172,6 @@ def load_scenario(path: str | Path) -> Scenario:
 
 # --- writing -----------------------------------------------------------------------------
 
-def _label_comment(model: type[BaseModel], name: str) -> str | None:
-    meta = field_meta(model, name)
-    if meta is None:
-        return None
-    return f"{meta.label_fr} ({meta.unit})" if meta.unit else meta.label_fr
-
-
 def _value(value: Any) -> Any:
     """A leaf or small model as a TOML value (distributions and small models inline)."""
     if isinstance(value, BaseModel):
@@ -145,49 +187,46 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _fill_table(table: Table | Any, model: BaseModel, top_level: bool) -> None:
-    """Add ``model``'s fields to ``table``: plain keys (each after its label comment) first,
-    then sub-tables and arrays of tables. TOML puts every key of a table before its
-    sub-tables (tomlkit moves them, but not their comments), and a section nested in an
-    array item (a segment's ``product_mix``) is written inline."""
-    deferred: list[tuple[str, Any]] = []
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if value is None:
-            continue
-        is_section = isinstance(value, BaseModel) and not isinstance(value, _Distribution)
-        is_list_of_sections = (isinstance(value, list) and value
-                               and isinstance(value[0], BaseModel)
-                               and not isinstance(value[0], _Distribution))
-        if (top_level and is_section) or is_list_of_sections:
-            deferred.append((name, value))
-            continue
-        comment = _label_comment(type(model), name)
-        if comment:
-            table.add(tomlkit.comment(comment))
-        table.add(name, _value(value))
-    for name, value in deferred:
-        if isinstance(value, BaseModel):
+def _fill_table(table: Table | Any, model: BaseModel, top_level: bool, path: str,
+                sources: dict[str, str]) -> None:
+    """Add ``model`` (at ``path`` in the scenario) to ``table`` as
+    :func:`.sources.written_entries` lays it out: plain keys (each after its label comment,
+    then its source's comment lines) first, then sub-tables and arrays of tables. TOML puts
+    every key of a table before its sub-tables (tomlkit moves them, but not their comments),
+    and a section nested in an array item (a segment's ``product_mix``) is written inline."""
+    for name, value, kind in written_entries(model, top_level):
+        child = join_path(path, name)
+        if kind == "key":
+            comment = label_comment(type(model), name)
+            if comment:
+                table.add(tomlkit.comment(comment))
+            for line in source_lines(sources.get(child, "")):
+                table.add(tomlkit.comment(line))
+            table.add(name, _value(value))
+        elif kind == "table":
             sub_table = tomlkit.table()
-            _fill_table(sub_table, value, top_level=True)
+            _fill_table(sub_table, value, True, child, sources)
             table.add(name, sub_table)
         else:
             array = tomlkit.aot()
-            for item in value:
+            for index, item in enumerate(value):
                 item_table = tomlkit.table()
-                _fill_table(item_table, item, top_level=False)
+                _fill_table(item_table, item, False, join_path(child, index), sources)
                 array.append(item_table)
             table.add(name, array)
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
-    """The scenario as commented TOML text (also its canonical form, e.g. for caching)."""
+    """The scenario as commented TOML text (also its canonical form, e.g. for caching).
+
+    Each key's source (``meta.sources``) is written as comment lines after its label;
+    ``meta.sources`` itself is not written as a table, and a source whose path matches no
+    written key (e.g. of a removed row) is dropped.
+    """
     document = tomlkit.document()
-    document.add(tomlkit.comment(
-        "Scénario tierslieux_sim — chaque clé est précédée de son libellé et de son unité."))
-    document.add(tomlkit.comment(
-        "Un nombre peut être remplacé par une loi, ex. { dist = \"pert\", min = 8, mode = 12, max = 20 }."))
-    _fill_table(document, scenario, top_level=True)
+    for line in FILE_HEADER:
+        document.add(tomlkit.comment(line))
+    _fill_table(document, scenario, True, "", canonical_sources(scenario))
     return tomlkit.dumps(document)
 
 

@@ -8,10 +8,11 @@ first twelve months after opening); the model counts from 0.
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .distributions import UncertainNumber
@@ -61,6 +62,17 @@ def _section(fr: str, en: str) -> ConfigDict:
     return ConfigDict(json_schema_extra={"x-tierslieux-section": {"label_fr": fr, "label_en": en}})
 
 
+#: Control characters a TOML comment cannot hold (whitespace ones are turned into spaces).
+_COMMENT_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def tidy_source(text: str) -> str:
+    """A source text as kept and written: runs of ASCII whitespace (line breaks included) as
+    one space, no control characters, no spaces at the ends (French non-breaking spaces are
+    kept). Stable under wrapping into comment lines and joining them back with spaces."""
+    return re.sub(r"[ \t\n\r\f\v]+", " ", _COMMENT_FORBIDDEN.sub("", text)).strip(" ")
+
+
 class Meta(Section):
     model_config = _section("Description du scénario", "Scenario description")
 
@@ -68,6 +80,20 @@ class Meta(Section):
     territory: str = described("", fr="Territoire", en="Territory")
     author: str = described("", fr="Auteur·rice", en="Author")
     notes: str = described("", fr="Notes", en="Notes")
+    sources: dict[str, str] = described(
+        {}, fr="Sources des valeurs", en="Sources of the values",
+        help_fr="Source de chaque valeur, par chemin (ex. site.peak_to_mean_ratio, "
+                "demand.segments[0].pool_people). Dans un fichier, elles s'écrivent en "
+                "commentaires au-dessus de chaque clé ; une table [meta.sources] est aussi lue.",
+        help_en="Source of each value, by path (e.g. site.peak_to_mean_ratio, "
+                "demand.segments[0].pool_people). In a file they are written as comments above "
+                "each key; a [meta.sources] table is also read.")
+
+    @field_validator("sources", mode="after")
+    @classmethod
+    def _tidy_sources(cls, sources: dict[str, str]) -> dict[str, str]:
+        tidied = {path: tidy_source(text) for path, text in sources.items()}
+        return {path: text for path, text in tidied.items() if text}
 
 
 class Simulation(Section):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import typing
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 from .. import plots
 from ..i18n import message
 from ..scenario.fields import FieldMeta, field_meta
+from ..scenario.sources import sources_after_list_edit
 from . import data as scenario_data
 
 WIDGET_PREFIX = "w:"
@@ -144,8 +146,8 @@ def section_editor(model: type[BaseModel], path: str, data: dict, language: str)
     """Every field of a section (nested sections and lists included); returns cell errors."""
     cell_errors: list[str] = []
     for name in model.model_fields:
-        if name == "schema_version":
-            continue
+        if name == "schema_version" or typing.get_origin(model.model_fields[name].annotation) is dict:
+            continue  # a mapping (meta.sources, edited as file comments) stays as it is
         child = f"{path}.{name}" if path else name
         kind = scenario_data.field_kind(model, name)
         if kind == "section":
@@ -276,6 +278,9 @@ def table_editor(model: type[BaseModel], name: str, path: str, data: dict, langu
         key=f"{WIDGET_PREFIX}{path}#table{st.session_state[version_key]}")
     rows, errors = rows_from_frame(item, edited, table_label, language)
     if not errors:
+        sources = data.get("meta", {}).get("sources")
+        if sources:  # a row's cited sources follow it when rows are removed or reordered
+            data["meta"]["sources"] = sources_after_list_edit(sources, path, current, rows)
         scenario_data.set_path(data, path, rows)
         st.session_state[signature_key] = json.dumps(rows, sort_keys=True, default=str)
     return errors
