@@ -58,8 +58,9 @@ def test_run_writes_results_file(tmp_path, capsys, suffix):
         pd.testing.assert_frame_equal(table, results.indicators, check_dtype=False, rtol=1e-12)
     elif suffix == ".xlsx":
         workbook = openpyxl.load_workbook(target, read_only=True)
-        assert {"summary", "indicators", "monthly_mean"} <= set(workbook.sheetnames)
-        indicators = pd.read_excel(target, sheet_name="indicators", index_col="draw")
+        assert {"Hypothèses", "Comptes annuels", "Trésorerie mensuelle", "Plan de financement",
+                "Indicateurs", "Avertissements", "Tirages"} <= set(workbook.sheetnames)
+        indicators = pd.read_excel(target, sheet_name="Tirages", index_col="Tirage")
         assert indicators["balancing_subsidy_eur"].to_numpy() == pytest.approx(
             results.indicators["balancing_subsidy_eur"].to_numpy())
     else:

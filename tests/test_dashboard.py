@@ -152,3 +152,8 @@ def test_compare_pins_variants_on_common_draws():
     table = app.dataframe[0].value
     assert {"Base", "20 postes"} <= set(table.columns)
     assert len(app.get("plotly_chart")) == 2
+
+
+def test_results_page_offers_the_workbook(app):
+    (button,) = [b for b in app.get("download_button") if "download_workbook" in b.proto.id]
+    assert button.label == "Télécharger le classeur (Excel)"

@@ -83,3 +83,22 @@ def test_upload_then_download_round_trip(page, tmp_path):
     downloaded = tmp_path / "downloaded.toml"
     download_info.value.save_as(downloaded)
     assert load_scenario(downloaded) == uploaded
+
+
+def test_workbook_download_opens_in_openpyxl(page, tmp_path):
+    import openpyxl
+
+    from tierslieux_sim.i18n import message
+    from tierslieux_sim.workbook import SHEETS
+
+    wait_until_idle(page)
+    button = page.get_by_role("button", name=message("ui.download_workbook", "fr"))
+    with page.expect_download() as download_info:
+        button.click()
+    downloaded = tmp_path / "classeur.xlsx"
+    download_info.value.save_as(downloaded)
+    assert download_info.value.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(downloaded)
+    assert book.sheetnames == [message(f"workbook.sheet.{key}", "fr") for key in SHEETS]
+    draws = book[message("workbook.sheet.draws", "fr")]
+    assert draws.max_row - 1 >= 1_000  # one row per draw of the dashboard's run

@@ -219,7 +219,8 @@ def test_xlsx_has_public_money_and_rules(tmp_path, every_run):
     import openpyxl
 
     path = every_run.to_file(tmp_path / "r.xlsx")
-    assert {"public_money", "funding_rules"} <= set(openpyxl.load_workbook(path).sheetnames)
+    assert {"Argent public", "Argent public (P10-P90)", "Règles de financement"} <= set(
+        openpyxl.load_workbook(path).sheetnames)
 
 
 def _financing_page():

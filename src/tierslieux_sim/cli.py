@@ -274,10 +274,11 @@ def command_app(arguments: argparse.Namespace) -> int:
 
 
 def command_report(arguments: argparse.Namespace) -> int:
-    """Simulate a scenario and write its report (.html, or .pdf printed with chromium)."""
-    from .report import PdfUnavailable, write_report
+    """Simulate a scenario and write its report (.html, .pdf printed with chromium, or the
+    .xlsx workbook)."""
+    from .report import REPORT_SUFFIXES, PdfUnavailable, write_report
 
-    if arguments.out.suffix.lower() not in (".html", ".pdf"):
+    if arguments.out.suffix.lower() not in REPORT_SUFFIXES:
         print_error(message("report.bad_suffix", found=arguments.out.suffix or arguments.out))
         return EXIT_BAD_INPUT
     scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)

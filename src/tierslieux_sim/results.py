@@ -3,6 +3,7 @@ indicators (pandas) and a tidy summary with Monte Carlo standard errors."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -194,6 +195,13 @@ class Results:
             raise ValueError("keep='summary' was used: per-draw monthly arrays were not kept "
                              "(see .indicators and .monthly_mean)")
         return self._dataset
+
+    def scenario_hash(self) -> str:
+        """First 12 hex characters of the SHA-256 of the scenario's canonical TOML: which
+        scenario produced these results, printed on reports and workbooks."""
+        from .scenario.files import scenario_to_toml
+
+        return hashlib.sha256(scenario_to_toml(self.scenario).encode()).hexdigest()[:12]
 
     @property
     def horizon_years(self) -> int:
@@ -399,22 +407,19 @@ class Results:
         return pd.DataFrame(rows, columns=["indicator", "statistic", "value",
                                            "mc_standard_error"])
 
-    def to_file(self, path: str | Path) -> Path:
-        """Write results by extension: ``.csv`` (per-draw indicators), ``.xlsx`` (summary,
-        indicators, monthly means), ``.nc`` (netCDF: the dataset, or monthly means in summary
-        mode)."""
+    def to_file(self, path: str | Path, language: str | None = None) -> Path:
+        """Write results by extension: ``.csv`` (per-draw indicators), ``.xlsx`` (the
+        workbook of :mod:`tierslieux_sim.workbook`, in ``language``: assumptions with
+        sources, yearly accounts, monthly cash, financing plan, indicators…), ``.nc`` (netCDF:
+        the dataset, or monthly means in summary mode)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".csv":
             self.indicators.to_csv(path)
         elif suffix == ".xlsx":
-            with pd.ExcelWriter(path, engine="openpyxl") as writer:
-                self.summary().to_excel(writer, sheet_name="summary", index=False)
-                self.indicators.to_excel(writer, sheet_name="indicators")
-                monthly = self.monthly_mean[list(MONTHLY_VARIABLES)].to_dataframe()
-                monthly.to_excel(writer, sheet_name="monthly_mean")
-                self.public_money_summary().to_excel(writer, sheet_name="public_money")
-                self.rule_table().to_excel(writer, sheet_name="funding_rules")
+            from .workbook import write_workbook
+
+            write_workbook(self, path, language)
         elif suffix == ".nc":
             dataset = self._dataset if self._dataset is not None else self.monthly_mean
             dataset = dataset.assign_attrs(seed=str(self.seed), draws=self.draws,

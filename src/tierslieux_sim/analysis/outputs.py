@@ -168,11 +168,7 @@ class Output:
             return message("analysis.output.autonomy_by_year", language, year=self.year)
         if self.name == "cash_ever_negative":
             return message("analysis.output.cash_ever_negative", language)
-        base = self.indicator.removesuffix("_eur")
-        yearly = _YEARLY.match(base)
-        key, year = (yearly.group(1) + "_year", int(yearly.group(2))) if yearly else (base, None)
-        text = (message(f"analysis.output.{key}", language, year=year)
-                if has_message(f"analysis.output.{key}") else self.indicator)
+        text = indicator_label(self.indicator, language)
         statistic = (message(f"analysis.stat.{self.statistic}", language)
                      if self.quantile is None else self.statistic.upper())
         return f"{text} ({statistic})"
@@ -199,6 +195,39 @@ class Output:
             return message("analysis.points", language,
                            value=sign + format_number(100 * value, 1, language))
         return sign + self.format(value, language)
+
+
+_PUBLIC_MONEY_SOURCE = re.compile(r"^public_money_(.+)_eur$")
+_AUTONOMY_OR_NEGATIVE = re.compile(r"^(autonomy_by_year)_(\d+)$|^(cash_ever_negative)$")
+
+
+def indicator_label(indicator: str, language: str | None = None) -> str:
+    """What a per-draw indicator (or a probability row of :meth:`Results.summary`) is, in
+    words: ``Subvention d'équilibre de l'année 3``, ``Argent public — Subventions
+    d'investissement — État``; the name itself when the catalogue has no label."""
+    from ..model.public_money import FUNDERS, KINDS
+
+    language = language or current_language()
+    probability = _AUTONOMY_OR_NEGATIVE.match(indicator)
+    if probability:
+        if probability.group(3):
+            return message("analysis.output.cash_ever_negative", language)
+        return message("analysis.output.autonomy_by_year", language,
+                       year=int(probability.group(2)))
+    base = indicator.removesuffix("_eur")
+    yearly = _YEARLY.match(base)
+    key, year = (yearly.group(1) + "_year", int(yearly.group(2))) if yearly else (base, None)
+    if has_message(f"analysis.output.{key}"):
+        return message(f"analysis.output.{key}", language, year=year)
+    source = _PUBLIC_MONEY_SOURCE.match(indicator)
+    if source:
+        for kind in KINDS:
+            for funder in FUNDERS:
+                if source.group(1) == f"{kind}_{funder}":
+                    return message("analysis.output.public_money_source", language,
+                                   kind=message(f"financing.kind.{kind}", language),
+                                   funder=message(f"financing.funder.{funder}", language))
+    return indicator
 
 
 @lru_cache(maxsize=8)

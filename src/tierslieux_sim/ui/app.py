@@ -26,12 +26,14 @@ from ..scenario.errors import ScenarioError
 from ..scenario.fields import field_meta
 from ..scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
 from ..scenario.schema import Scenario
+from ..workbook import workbook_bytes
 from . import data as scenario_data
 from .widgets import TABLE_PREFIX, WIDGET_PREFIX, label_with_unit, section_editor, table_editor
 
 FAST_DRAWS, PRECISE_DRAWS = 2_000, 10_000
 DEFAULT_SEED = 1
 MAX_VARIANTS = 4
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The inputs officials move most, shown at the top of the results page (when present).
 LEVER_PATHS = (
     "prices.day_pass_eur",
@@ -361,10 +363,17 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
     result_cards(results, language)
     result_charts(results, language)
     slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
-    st.download_button(message("ui.download_report", language),
-                       data=lambda: build_report_html(results, language),  # built on click
-                       file_name=f"rapport-{slug or 'scenario'}.html", mime="text/html",
-                       key="download_report")
+    report_column, workbook_column = st.columns(2)
+    with report_column:  # both files are built on click, not on every rerun
+        st.download_button(message("ui.download_report", language),
+                           data=lambda: build_report_html(results, language),
+                           file_name=f"rapport-{slug or 'scenario'}.html", mime="text/html",
+                           key="download_report")
+    with workbook_column:
+        st.download_button(message("ui.download_workbook", language),
+                           data=lambda: workbook_bytes(results, language),
+                           file_name=f"resultats-{slug or 'scenario'}.xlsx", mime=XLSX_MIME,
+                           key="download_workbook")
     return scenario
 
 
