@@ -15,6 +15,7 @@ install_if_missing() {  # install_if_missing COMMAND DEBIAN_PACKAGE
 
 install_if_missing /usr/bin/chromium chromium
 install_if_missing pdftotext poppler-utils
+install_if_missing pdftoppm poppler-utils  # renders the PDF report's pages to PNG
 python3 -m venv .venv
 .venv/bin/pip install -q -e ".[test]"
 .venv/bin/python -m pytest "$@"

@@ -237,7 +237,7 @@ def test_revenue_and_cost_stacks_add_up_to_mean_totals(full_run: tl.Results):
         yearly_mean(full_run, "own_revenue_eur") + yearly_mean(full_run, "donations_eur"))
     assert list(figure.data[0].x) == [f"Année {year}" for year in range(1, 11)]
     assert "moyenne des tirages" in figure.data[0].hovertemplate
-    assert "médianes non" in figure.layout.title.subtitle.text
+    assert "médianes non" in subtitle_text(figure)
 
 
 def test_line_labels_from_catalogue_user_lines_keep_names(full_run: tl.Results):
@@ -499,7 +499,7 @@ def test_distribution_curve_rejects_invalid_tables():
 def test_autonomy_subtitle_names_the_central_case(autonomy_run: tl.Results,
                                                   default_run: tl.Results):
     month = float(autonomy_run.central_indicators["autonomy_month"])
-    subtitle = plots.autonomy_probability_chart(autonomy_run).layout.title.subtitle.text
+    subtitle = subtitle_text(plots.autonomy_probability_chart(autonomy_run))
     if math.isnan(month):
         assert "pas d'autonomie" in subtitle
     else:
@@ -507,5 +507,30 @@ def test_autonomy_subtitle_names_the_central_case(autonomy_run: tl.Results,
         assert f"autonomie en {format_month(when, 'fr')} (année {(int(month) - 1) // 12 + 1})" \
             in subtitle
     assert math.isnan(float(default_run.central_indicators["autonomy_month"]))
-    assert plots.autonomy_probability_chart(default_run, "en").layout.title.subtitle.text \
-        .endswith("central case: not autonomous before the end of the horizon")
+    assert subtitle_text(plots.autonomy_probability_chart(default_run, "en")).endswith(
+        "central case: not autonomous before the end of the horizon")
+
+
+def subtitle_text(figure) -> str:
+    """A chart's subtitle as one line (long ones are broken with ``<br>``)."""
+    return figure.layout.title.subtitle.text.replace("<br>", " ").replace(NBSP, " ")
+
+
+def test_long_subtitles_are_wrapped_without_losing_words():
+    text = ("Moyenne des 2 000 tirages (les moyennes s'additionnent, les médianes non) ; barre "
+            "de gauche : ressources, barre de droite : charges")
+    wrapped = plots.wrapped_subtitle(text)
+    lines = wrapped.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= plots.SUBTITLE_WIDTH for line in lines)
+    assert not any(line.startswith((":", ";")) for line in lines)
+    assert wrapped.replace("<br>", " ").replace(NBSP, " ") == text
+    assert plots.wrapped_subtitle("court : oui") == "court : oui"
+
+
+def test_legend_sits_below_the_axis_title(default_run):
+    """The legend is anchored to the bottom of the whole figure (not a fraction of the plot
+    height, where rotated month ticks and the axis title ran into it)."""
+    for figure in (plots.cash_fan_chart(default_run), plots.occupancy_chart(default_run),
+                   plots.yearly_revenue_costs_chart(default_run)):
+        legend = figure.layout.legend
+        assert (legend.yref, legend.yanchor, legend.y) == ("container", "bottom", 0.0)

@@ -1,34 +1,49 @@
 """The self-contained report: HTML sections and charts, no network reference, French numbers,
-PDF printed by headless chromium, and the ``tierslieux report`` command."""
+the risks and main drivers, PDF printed by headless chromium (its text and its pages rendered
+to PNG), and the ``tierslieux report`` command."""
 
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import tierslieux_sim as tl
+from conftest import SEED, edit_scenario, zero_variance
 from tierslieux_sim import plots_territory
+from tierslieux_sim.analysis.sensitivity import sensitivity, swing_inputs
 from tierslieux_sim.cli import main
-from tierslieux_sim.formatting import NARROW_NBSP, NBSP
+from tierslieux_sim.formatting import NARROW_NBSP, NBSP, format_eur, format_percent
 from tierslieux_sim.i18n import message
 from tierslieux_sim.report import (
+    DRIVERS_OUTPUT,
     SECTIONS,
     PdfUnavailable,
     build_report_html,
+    drivers_tornado,
+    report_figures,
+    risk_sentences,
     scenario_hash,
     write_report,
 )
 from tierslieux_sim.scenario.files import scenario_to_toml
 from tierslieux_sim.scenario.paths import uncertain_leaves
+from tierslieux_sim.scenario.sources import source_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                      reason="pdftotext (poppler-utils) is not installed")
+needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None,
+                                    reason="pdftoppm (poppler-utils) is not installed")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +52,20 @@ def french_html(default_run) -> str:
 
 
 def _expected_charts(results) -> int:
-    """Six dashboard charts, public money by funder, two territory charts when estimated."""
-    return 7 + (2 if plots_territory.impacts_estimated(results) else 0)
+    """Six dashboard charts, public money by funder, two territory charts when estimated, the
+    tornado of the main drivers when the scenario has an uncertain input."""
+    return (7 + (2 if plots_territory.impacts_estimated(results) else 0)
+            + (1 if swing_inputs(results.scenario) else 0))
+
+
+def _section(text: str, key: str) -> str:
+    return text.split(f'<section id="{key}">')[1].split("</section>")[0]
+
+
+def _li(text: str) -> list[str]:
+    """The sentences of the risks' list, unescaped."""
+    items = re.findall(r"<li>(.*?)</li>", text.split('<ul class="risks">')[1].split("</ul>")[0])
+    return [html.unescape(item) for item in items]
 
 
 def test_html_has_every_section_title_in_french(french_html):
@@ -46,11 +73,15 @@ def test_html_has_every_section_title_in_french(french_html):
         assert f"<h2>{message(f'report.section.{key}', 'fr')}</h2>".replace("'", "&#x27;") \
             in french_html, key
     assert '<html lang="fr">' in french_html
+    # the risks come just before the method appendix
+    assert SECTIONS.index("risks") == SECTIONS.index("method") - 1
+    assert "<h2>Risques et principaux facteurs</h2>" in french_html
 
 
 def test_html_has_every_chart_and_plotly_js_once(default_run, french_html):
-    assert french_html.count('class="plotly-graph-div"') == _expected_charts(default_run)
+    assert french_html.count('class="plotly-graph-div"') == _expected_charts(default_run) == 10
     assert french_html.count("Plotly.newPlot(") == _expected_charts(default_run)
+    assert len(report_figures(default_run)) == _expected_charts(default_run)
     # plotly.js's bundle starts with its version banner: embedded exactly once
     assert len(re.findall(r"plotly\.js v\d+\.\d+\.\d+", french_html)) == 1
 
@@ -86,8 +117,41 @@ def test_french_numbers(default_run, french_html):
 
 def test_every_uncertain_input_is_in_the_hypotheses_table(default_run, french_html):
     section = french_html.split('<section id="hypotheses">')[1].split("</section>")[0]
-    rows = section.count("<tr>") - 1
+    uncertain_table = section.split("</table>")[0]
+    rows = uncertain_table.count("<tr>") - 1
     assert rows == len(uncertain_leaves(default_run.scenario)) > 0
+
+
+def test_hypotheses_cite_their_sources(default_run, french_html):
+    """Each uncertain input's row ends with the source its scenario file cites; the fixed
+    values that cite a source follow in a second table."""
+    import html as html_module
+
+    scenario = default_run.scenario
+    section = french_html.split('<section id="hypotheses">')[1].split("</section>")[0]
+    uncertain_table, fixed_table = section.split("</table>")[:2]
+    for path in uncertain_leaves(scenario):
+        source = source_of(scenario, path)
+        assert source and html_module.escape(source) in uncertain_table, path
+    assert "DARES" in uncertain_table
+    assert message("report.fixed_sourced_title", "fr") in fixed_table
+    fixed = [path for path in scenario.meta.sources if path not in uncertain_leaves(scenario)]
+    assert fixed and html_module.escape(scenario.meta.sources["site.surface_m2"]) in fixed_table
+    assert message("report.col.source", "fr") in uncertain_table
+
+
+def test_an_input_without_source_says_so(default, tmp_path):
+    import tierslieux_sim as tl
+    from tierslieux_sim.scenario.files import parse_scenario_text
+
+    bare = parse_scenario_text("\n".join(
+        line for line in scenario_to_toml(default).splitlines()
+        if not line.startswith("#")))  # every comment gone: no source left
+    assert bare.meta.sources == {}
+    html_text = build_report_html(tl.simulate(bare, draws=200, seed=1))
+    section = html_text.split('<section id="hypotheses">')[1].split("</section>")[0]
+    assert section.count(message("report.no_source", "fr")) == len(uncertain_leaves(bare))
+    assert message("report.fixed_sourced_title", "fr") not in section
 
 
 def test_english_report(default_run):
@@ -95,7 +159,136 @@ def test_english_report(default_run):
     assert '<html lang="en">' in text
     for key in SECTIONS:
         assert message(f"report.section.{key}", "en") in text
+    assert "<h2>Risks and main drivers</h2>" in text
     assert "Monte Carlo method" in text
+    assert "Main drivers (tornado diagram)" in _section(text, "method")
+    risks = _li(_section(text, "risks"))
+    assert risks[0] == message("report.risks.cash_negative_always", "en")
+    assert message("report.risks.rules_respected", "en", count=4) in risks
+    assert not [sentence for sentence in risks if " des cas" in sentence or "«" in sentence]
+
+
+# --- risks and main drivers -----------------------------------------------------------------
+
+def test_drivers_are_those_of_the_dashboard_sensitivity_page():
+    from tierslieux_sim.ui.page_sensitivity import SENSITIVITY_OUTPUTS
+    assert DRIVERS_OUTPUT == SENSITIVITY_OUTPUTS[0] == "balancing_subsidy"
+
+
+def _json_text(text: str) -> str:
+    """How plotly's JSON writes a text (non-ASCII escaped as \\uXXXX)."""
+    return json.dumps(text)[1:-1].replace("/", "\\/")
+
+
+def test_risks_section_has_the_drivers_tornado(default_run, french_html):
+    section = _section(french_html, "risks")
+    assert section.count('class="plotly-graph-div"') == 1
+    tornado = sensitivity(default_run.scenario, "balancing_subsidy", method="tornado")
+    title = message("plot.tornado.title", "fr", output=tornado.output.label("fr"))
+    assert _json_text(title) in section  # the chart's title, inside the figure's JSON
+    assert message("report.risks.drivers_title", "fr") in html.unescape(section)
+    reading = re.search(r'<p class="reading">(.*?)</p>', section).group(1)
+    top = tornado.table("fr")["input"].iloc[0]
+    assert html.unescape(reading).startswith(f"« {top} »")
+
+
+def test_top_drivers_are_the_first_rows_of_the_tornado(default_run, french_html):
+    table = sensitivity(default_run.scenario, "balancing_subsidy", method="tornado").table("fr")
+    drivers = [s for s in _li(_section(french_html, "risks"))
+               if s.startswith("Les hypothèses qui pèsent le plus")]
+    assert len(drivers) == 1
+    named = re.findall(r"« (.*?) » \(écart de ([^)]*)\)", drivers[0])
+    assert [name for name, _ in named] == list(table["input"].head(3))
+    assert named[0][0] == table["input"].iloc[0]
+    # swings in euros, the French way, to the thousand
+    for (_, swing), expected in zip(named, table["swing"].head(3), strict=True):
+        assert swing == format_eur(round(expected, -3), 0, "fr")
+    assert re.fullmatch(rf"\d{{2,3}}{NARROW_NBSP}000{NBSP}€", named[0][1])
+
+
+def test_risk_sentences_of_the_default_run(default_run):
+    drivers = drivers_tornado(default_run)
+    assert drivers is not None and drivers.basis == "central"
+    sentences = risk_sentences(default_run, drivers, "fr")
+    negative = float(np.mean(default_run.indicators["min_cash_eur"] < 0))
+    assert negative == 1.0  # the default site always needs a balancing subsidy
+    assert sentences[0] == message("report.risks.cash_negative_always", "fr")
+    total = default_run.indicators["balancing_subsidy_eur"]
+    p50, p90 = np.quantile(total, [0.5, 0.9])
+    bad = [s for s in sentences if s.startswith("Cas défavorable")]
+    assert len(bad) == 1
+    assert format_eur(round(p90, -3), 0, "fr") in bad[0]
+    assert format_eur(round(p50, -3), 0, "fr") in bad[0]
+    assert format_eur(round(p90 - p50, -3), 0, "fr") in bad[0]
+    missed = 1 - default_run.autonomy_probability(default_run.horizon_years)
+    assert message("report.risks.autonomy_missed", "fr", years=10,
+                   share=format_percent(missed, 0, "fr")) in sentences
+    # the two investment grants and the Fabrique de Territoire are uncertain
+    awards = [s for s in sentences if "n'est obtenue qu'avec une probabilité de" in s]
+    assert [s.split(" » ")[0] for s in awards] == [
+        "« DETR", "« Région (aide à l'amorçage)", "« Fabrique de Territoire"]
+    plan = default_run.financing_plan()
+    assert format_eur(round(plan.at["DETR", "amount_eur"], -3), 0, "fr") in awards[0]
+    assert "80 %".replace(" ", NBSP) in awards[0] and "augmente de" in awards[0]
+    assert "le cas central la compte comme refusée" in awards[2]  # 30 %: not in the central case
+    assert message("report.risks.rules_respected", "fr", count=4) in sentences
+    assert not [s for s in sentences if s.startswith("Règle de financement enfreinte")]
+
+
+def _fabrique_too_large(data):
+    for subsidy in data["operating_subsidies"]:
+        if subsidy["programme"] == "fabrique_de_territoire":
+            subsidy.update(amount_eur_per_year=80_000.0, award_probability=1.0)
+
+
+def test_a_broken_rule_is_said(default):
+    results = tl.simulate(edit_scenario(default, _fabrique_too_large), draws=200, seed=SEED)
+    checks = {check.code: check for check in results.rule_checks}
+    assert checks["fabrique"].status == "broken"
+    text = build_report_html(results)
+    sentences = _li(_section(text, "risks"))
+    rule = message("financing.rule.fabrique", "fr")
+    expected = message("report.risks.rule_broken_central", "fr", rule=rule,
+                       share=format_percent(checks["fabrique"].broken_share, 0, "fr"))
+    assert expected in sentences
+    assert message("report.risks.rules_respected", "fr", count=4) not in sentences
+    # the rules' table says "broken" in words, marked without colour
+    financing = _section(text, "financing")
+    assert re.search(r'<td class="status-broken">enfreinte dans certains cas</td>', financing)
+    english = _li(_section(build_report_html(results, "en"), "risks"))
+    assert message("report.risks.rule_broken_central", "en",
+                   rule=message("financing.rule.fabrique", "en"),
+                   share=format_percent(checks["fabrique"].broken_share, 0, "en")) in english
+
+
+def test_no_uncertain_input_says_so_instead_of_a_chart(default):
+    results = tl.simulate(zero_variance(default), draws=20, seed=SEED)
+    assert drivers_tornado(results) is None
+    text = build_report_html(results)
+    section = _section(text, "risks")
+    assert 'class="plotly-graph-div"' not in section
+    assert html.escape(message("report.risks.no_uncertain", "fr")) in section
+    assert text.count('class="plotly-graph-div"') == _expected_charts(results) == 9
+    assert [figure.section for figure in report_figures(results)].count("risks") == 0
+    sentences = risk_sentences(results, None, "fr")
+    assert not [s for s in sentences if "pèsent le plus" in s or "probabilité de" in s]
+    english = _section(build_report_html(results, "en"), "risks")
+    assert html.escape(message("report.risks.no_uncertain", "en")) in english
+
+
+def test_risks_when_cash_never_goes_negative(default):
+    def rich_site(data):
+        data["simulation"]["initial_cash_eur"] = 2_000_000.0
+    results = tl.simulate(edit_scenario(default, rich_site), draws=100, seed=SEED)
+    sentences = risk_sentences(results, drivers_tornado(results), "fr")
+    assert sentences[0] == message("report.risks.cash_never_negative", "fr", draws="100")
+    assert not [s for s in sentences if s.startswith("Cas défavorable")]
+
+
+def test_print_css(french_html):
+    style = french_html.split("<style>")[1].split("</style>")[0]
+    assert "@media print" in style and "@page" in style
+    assert "break-inside: avoid" in style
 
 
 def test_bad_suffix_is_refused(default_run, tmp_path):
@@ -117,10 +310,29 @@ def test_missing_chromium_writes_the_html_and_says_how(default_run, tmp_path):
     assert str(html_path) in str(caught.value) and "imprimez-le en PDF" in str(caught.value)
 
 
+def _check_png(path: Path) -> None:
+    """A valid PNG that is not blank (not all one colour)."""
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, path
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert data[12:16] == b"IHDR" and width > 100 and height > 100, path
+    try:
+        from PIL import Image
+    except ImportError:  # no Pillow: a blank page compresses to almost nothing
+        assert len(data) > 2_000, path
+        return
+    with Image.open(path) as image:
+        image.load()
+        assert image.size == (width, height)
+        low, high = image.convert("L").getextrema()
+        assert high - low > 100, path  # black text on white paper
+
+
 @needs_chromium
 @needs_pdftotext
+@needs_pdftoppm
 @pytest.mark.slow
-def test_pdf_has_the_section_titles(default_run, tmp_path):
+def test_pdf_has_the_section_titles_and_its_pages_render(default_run, tmp_path):
     path = write_report(default_run, tmp_path / "rapport.pdf")
     assert path.read_bytes()[:5] == b"%PDF-"
     assert not (tmp_path / "rapport.html").exists()  # the intermediate HTML is removed
@@ -128,8 +340,19 @@ def test_pdf_has_the_section_titles(default_run, tmp_path):
                           capture_output=True, text=True).stdout
     for key in SECTIONS:
         assert message(f"report.section.{key}", "fr") in text, key
+    assert "Risques et principaux facteurs" in text
+    assert "Principaux facteurs du reste à charge" in text
     assert default_run.scenario.meta.name in text
     assert scenario_hash(default_run) in text
+    # every page renders to PNG (a page per form feed in pdftotext's output)
+    pages = text.count("\f")
+    assert pages >= len(SECTIONS) + 1  # a title page, then each section on a new page
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")],
+                   check=True, capture_output=True, timeout=120)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    for image in images:
+        _check_png(image)
 
 
 @needs_chromium

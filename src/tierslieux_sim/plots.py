@@ -14,7 +14,9 @@ Conventions
   up) so that the sentence stays true; other amounts are rounded to the nearest thousand.
 - Monte Carlo bands beside the central case (all inputs at their median), drawn bold.
 - Colour-blind-safe palettes (Okabe & Ito; Paul Tol's), and a grey print that still reads:
-  dashes tell lines apart, bands are light, areas and subsidies are hatched.
+  dashes tell lines apart, bands are light, areas and bar segments are hatched (each segment
+  of a stacked bar its own hatching, inked dark on light fills and white on dark ones, see
+  :func:`hatch`), and the costs bar of the yearly chart has a heavy outline.
 - Traces carry a language-independent ``meta`` key (``"p10"``, ``"p90"``, ``"median"``,
   ``"central"``, a line name…) for programs and tests; legends carry the translated names.
 - Quantiles are computed with numpy on whole ``(draws, months)`` arrays: building every
@@ -27,6 +29,8 @@ on means and per-draw indicators still work; the monthly fan charts raise ``Valu
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -43,7 +47,7 @@ from .scenario.distributions import Discrete, UncertainNumber, _Distribution
 __all__ = [
     "CHARTS", "autonomy_probability_chart", "balancing_subsidy_distribution_chart",
     "cash_fan_chart", "compare_balancing_chart", "compare_cash_chart", "distribution_curve",
-    "line_label", "occupancy_chart", "reading_autonomy_probability",
+    "grey_level", "hatch", "line_label", "occupancy_chart", "reading_autonomy_probability",
     "reading_balancing_subsidy_distribution", "reading_cash_fan", "reading_compare_balancing",
     "reading_compare_cash", "reading_occupancy", "reading_users_by_segment",
     "reading_yearly_revenue_costs", "users_by_segment_chart", "yearly_revenue_costs_chart",
@@ -77,11 +81,38 @@ CENTRAL_COLOUR = "#000000"
 ZERO_LINE_COLOUR = "#555555"
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
+#: Hatching ink on light fills (white on dark fills, so that it shows in grey print).
+HATCH_INK = "#333333"
+#: Outline of the segments of the costs bar of the yearly chart: tells it from the resources
+#: bar without colour.
+COSTS_OUTLINE = {"color": "#000000", "width": 2.0}
 
 _UNCERTAIN_NUMBER: TypeAdapter[Any] = TypeAdapter(UncertainNumber)
 
 
 # --- helpers: language, formats, axes ------------------------------------------------------
+
+def grey_level(colour: str) -> float:
+    """How light a colour prints in grey: ITU-R BT.601 luma from 0 (black) to 1 (white); a
+    translucent ``rgba(…)`` colour is seen over white paper."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        alpha = 1.0
+    else:
+        parts = [float(part) for part in colour[colour.index("(") + 1:-1].split(",")]
+        red, green, blue = (part / 255 for part in parts[:3])
+        alpha = parts[3] if len(parts) > 3 else 1.0
+    luma = 0.299 * red + 0.587 * green + 0.114 * blue
+    return alpha * luma + (1 - alpha) * 1.0
+
+
+def hatch(shape: str, colour: str, **options: Any) -> dict[str, Any]:
+    """A Plotly fill pattern ``shape`` over ``colour`` whose ink shows in grey print: dark
+    (:data:`HATCH_INK`) on light fills, white on dark ones."""
+    ink = HATCH_INK if grey_level(colour) >= 0.5 else "#FFFFFF"
+    return {"shape": shape, "fgcolor": ink, "size": 6, **options}
+
 
 def _language(language: str | None) -> str:
     chosen = language or current_language()
@@ -164,15 +195,32 @@ def _percent_axis(language: str, top: float = 1.0) -> dict[str, Any]:
             "range": [0.0, top]}
 
 
+#: Subtitles longer than this [characters] are broken into lines (Plotly does not wrap).
+SUBTITLE_WIDTH = 95
+
+
+def wrapped_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
+    """A long subtitle on several lines (``<br>``), never breaking before a French ``:`` or
+    ``;``; a short one unchanged."""
+    if len(text) <= width:
+        return text
+    protected = re.sub(r" ([:;!?»])", NBSP + r"\1", text)
+    return "<br>".join(textwrap.wrap(protected, width, break_long_words=False))
+
+
 def _layout(figure: go.Figure, language: str, *, title: str, subtitle: str, x_title: str,
             y_title: str, hovermode: str = "x unified") -> go.Figure:
+    subtitle = wrapped_subtitle(subtitle)
     figure.update_layout(
         template="plotly_white",
         separators=", " if language == "fr" else ".,",
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
         xaxis_title=x_title, yaxis_title=y_title,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0.0},
-        margin={"t": 90, "b": 120, "l": 80, "r": 30},
+        # at the bottom of the whole figure, not of the plot: rotated date ticks and the axis
+        # title never run into it, and Plotly makes room for a legend of many rows
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0,
+                "xanchor": "left", "x": 0.0},
+        margin={"t": 90 + 16 * subtitle.count("<br>"), "b": 40, "l": 80, "r": 30},
         hovermode=hovermode, hoverlabel={"namelength": -1}, font={"size": 13},
     )
     return figure
@@ -322,27 +370,30 @@ def _merge_small_lines(yearly: np.ndarray, names: list[str], other_label: str, l
 def yearly_revenue_costs_chart(results: Results, language: str | None = None,
                                include_subsidies: bool = True) -> go.Figure:
     """By year of operation, two stacked bars: resources (own revenue by line, then
-    donations and — with ``include_subsidies`` — operating subsidies, hatched) and operating
-    costs by line [€ per year]. Values are the *mean over draws* of yearly totals, so the
-    pieces add up to the mean total. Works with ``keep="summary"``."""
+    donations and — with ``include_subsidies`` — operating subsidies in greys) and operating
+    costs by line, outlined heavily [€ per year]. Each segment of a bar has its own hatching
+    (grey print). Values are the *mean over draws* of yearly totals, so the pieces add up to
+    the mean total. Works with ``keep="summary"``."""
     language = _language(language)
-    # (variable, bar, group, colours, hatching): the group names the catalogue's
-    # plot.group.<group> (hover) and plot.other.<group> (merged small lines).
-    groups: list[tuple[str, str, str, tuple[str, ...], str]] = [
-        ("revenue_by_line_eur", "resources", "own_revenue", REVENUE_COLOURS, ""),
-        ("donations_by_line_eur", "resources", "donations", OKABE_ITO, "."),
-        ("subsidies_by_line_eur", "resources", "subsidies", SUBSIDY_GREYS, "/"),
-        ("operating_costs_by_line_eur", "costs", "costs", COST_COLOURS, "")]
+    # (variable, bar, group, colours): the group names the catalogue's plot.group.<group>
+    # (hover) and plot.other.<group> (merged small lines).
+    groups: list[tuple[str, str, str, tuple[str, ...]]] = [
+        ("revenue_by_line_eur", "resources", "own_revenue", REVENUE_COLOURS),
+        ("donations_by_line_eur", "resources", "donations", OKABE_ITO),
+        ("subsidies_by_line_eur", "resources", "subsidies", SUBSIDY_GREYS),
+        ("operating_costs_by_line_eur", "costs", "costs", COST_COLOURS)]
     if not include_subsidies:
         groups = [group for group in groups if group[2] != "subsidies"]
 
     n_years = int(results.central["year"].to_numpy().max())
     x = _year_labels(n_years, language)
     base = {"resources": np.zeros(n_years), "costs": np.zeros(n_years)}
+    segments = {"resources": 0, "costs": 0}  # hatching: the segment's rank in its bar
+    outlines = {"resources": {"color": HATCH_INK, "width": 0.5}, "costs": COSTS_OUTLINE}
     separator = _colon(language)
     mean_note = message("plot.revenue_costs.hover", language)
     figure = go.Figure()
-    for variable, side, group, palette, pattern in groups:
+    for variable, side, group, palette in groups:
         monthly, names = _mean_over_draws(results, variable)
         if not names:
             continue
@@ -352,11 +403,13 @@ def yearly_revenue_costs_chart(results: Results, language: str | None = None,
         group_title = message(f"plot.group.{group}", language)
         for column, (key, label, note) in enumerate(zip(keys, labels, notes, strict=True)):
             values = table[:, column]
+            colour = palette[column % len(palette)]
+            shape = PATTERNS[segments[side] % len(PATTERNS)]
+            segments[side] += 1
             figure.add_trace(go.Bar(
                 x=x, y=values, base=base[side].copy(), offsetgroup=side, meta=key, name=label,
-                marker={"color": palette[column % len(palette)],
-                        "line": {"color": "#333333", "width": 0.5},
-                        "pattern": {"shape": pattern, "fgcolor": "#333333", "size": 6}},
+                marker={"color": colour, "line": dict(outlines[side]),
+                        "pattern": hatch(shape, colour)},
                 hovertemplate=(f"<b>{label}</b> · {group_title}<br>%{{x}}{separator}"
                                f"{_eur_hover('y', language)} ({mean_note}){note}"
                                "<extra></extra>"),
@@ -480,8 +533,8 @@ def users_by_segment_chart(results: Results, language: str | None = None) -> go.
         figure.add_trace(go.Scatter(
             x=months, y=means[:, column], meta=segment, name=segment, mode="lines",
             stackgroup="users", line={"width": 0.8, "color": colour}, fillcolor=colour,
-            fillpattern={"shape": PATTERNS[column % len(PATTERNS)], "fgcolor": "#333333",
-                         "fgopacity": 0.5, "size": 7},
+            fillpattern=hatch(PATTERNS[column % len(PATTERNS)], colour, fgopacity=0.75,
+                              size=7),
             hovertemplate=f"{segment}{separator}%{{y:,.1f}}<extra></extra>"))
     central_label = message("plot.users.central_total", language)
     figure.add_trace(go.Scatter(
@@ -569,9 +622,9 @@ def compare_balancing_chart(results_by_name: Mapping[str, Results],
         figure.add_trace(go.Bar(
             x=x, y=p50, meta=name, name=name,
             marker={"color": OKABE_ITO[index % len(OKABE_ITO)],
-                    "line": {"color": "#333333", "width": 0.5},
-                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)], "fgcolor": "#333333",
-                                "size": 6}},
+                    "line": {"color": HATCH_INK, "width": 0.5},
+                    "pattern": hatch(PATTERNS[index % len(PATTERNS)],
+                                     OKABE_ITO[index % len(OKABE_ITO)])},
             hovertemplate=(f"<b>{name}</b><br>%{{x}}{separator}{_eur_hover('y', language)}"
                            "<extra></extra>")))
     _layout(figure, language, title=message("plot.compare_balancing.title", language),

@@ -26,6 +26,7 @@ from .plots import (
     _language,
     _layout,
     _percent_axis,
+    hatch,
 )
 
 __all__ = ["reading_scatter", "reading_solve", "reading_tornado", "scatter_chart",
@@ -78,7 +79,7 @@ def tornado_chart(tornado: Tornado, language: str | None = None, top: int = TOP_
         figure.add_trace(go.Bar(
             y=labels, x=[value - tornado.baseline for value in values], base=tornado.baseline,
             orientation="h", name=name, meta="p10" if end == "low" else "p90",
-            marker={"color": colour, "pattern": {"shape": pattern}}, customdata=custom,
+            marker={"color": colour, "pattern": hatch(pattern, colour)}, customdata=custom,
             hovertemplate=f"%{{y}}<br>{name}{_colon(language)}%{{customdata[0]}} → "
                           f"%{{customdata[1]}}<extra></extra>"))
     figure.add_vline(x=tornado.baseline, line={"color": CENTRAL_COLOUR, "width": 2})

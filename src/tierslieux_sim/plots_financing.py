@@ -18,6 +18,7 @@ from .i18n import message
 from .model.public_money import FUNDERS, KINDS
 from .plots import (
     COST_COLOURS,
+    HATCH_INK,
     OKABE_ITO,
     PATTERNS,
     SUBSIDY_GREYS,
@@ -31,6 +32,7 @@ from .plots import (
     _months,
     _rounded_eur,
     _share_text,
+    hatch,
 )
 from .results import Results
 
@@ -103,8 +105,8 @@ def grants_timeline_chart(results: Results, language: str | None = None) -> go.F
     def bar(values: np.ndarray, key: str, label: str, colour: str, pattern: str = "") -> None:
         figure.add_trace(go.Bar(
             x=months, y=values[:shown], meta=key, name=label,
-            marker={"color": colour, "line": {"color": "#333333", "width": 0.5},
-                    "pattern": {"shape": pattern, "fgcolor": "#333333", "size": 6}},
+            marker={"color": colour, "line": {"color": HATCH_INK, "width": 0.5},
+                    "pattern": hatch(pattern, colour)},
             hovertemplate=f"{label}{separator}{_eur_hover('y', language)}<extra></extra>"))
 
     bar(-data.investment_eur, "investment", message("plot.financing.investment_paid", language),
@@ -170,9 +172,8 @@ def public_money_by_funder_chart(results: Results, language: str | None = None) 
         label = kind_label(kind, language)
         figure.add_trace(go.Bar(
             y=labels, x=table[kind].to_numpy(), orientation="h", meta=kind, name=label,
-            marker={"color": KIND_COLOURS[kind], "line": {"color": "#333333", "width": 0.5},
-                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)], "fgcolor": "#333333",
-                                "size": 6}},
+            marker={"color": KIND_COLOURS[kind], "line": {"color": HATCH_INK, "width": 0.5},
+                    "pattern": hatch(PATTERNS[index % len(PATTERNS)], KIND_COLOURS[kind])},
             hovertemplate=f"%{{y}} · {label}{separator}{_eur_hover('x', language)}"
                           "<extra></extra>"))
     _layout(figure, language,

@@ -13,6 +13,7 @@ from .plots import (
     CENTRAL_COLOUR,
     MEDIAN_COLOUR,
     OKABE_ITO,
+    PATTERNS,
     READING_LEVEL,
     _eur_axis,
     _language,
@@ -20,6 +21,7 @@ from .plots import (
     _rounded_eur,
     _share_text,
     _year_labels,
+    hatch,
 )
 from .results import Results
 
@@ -64,12 +66,14 @@ def socio_economic_balance_chart(results: Results, language: str | None = None) 
     figure = go.Figure()
     figure.add_trace(go.Bar(
         y=[message("plot.territory.public_money", language)], x=[means["public_money_pv_eur"]],
-        orientation="h", marker_color="#888888", marker_pattern_shape="/",
+        orientation="h", marker={"color": "#888888", "pattern": hatch("/", "#888888")},
         name=message("plot.territory.public_money", language), meta="public_money_pv_eur"))
-    for colour, part in zip(OKABE_ITO[2:], VALUED_PARTS, strict=False):
+    # each valued part its own hatching (grey print), none of them the public money's "/"
+    for colour, shape, part in zip(OKABE_ITO[2:], PATTERNS[2:], VALUED_PARTS, strict=False):
         figure.add_trace(go.Bar(
             y=[message("plot.territory.valued", language)], x=[means[part]], orientation="h",
-            marker_color=colour, name=message(f"plot.territory.{part}", language), meta=part))
+            marker={"color": colour, "pattern": hatch(shape, colour)},
+            name=message(f"plot.territory.{part}", language), meta=part))
     figure.update_layout(barmode="stack", xaxis=_eur_axis(language))
     return _layout(figure, language, title=message("plot.territory.balance_title", language),
                    subtitle=message("plot.territory.balance_subtitle", language,

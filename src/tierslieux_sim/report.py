@@ -1,46 +1,73 @@
 """A self-contained report of a run (HTML, or PDF printed by headless chromium): title page,
 summary in plain sentences, hypotheses, charts, financing plan and funding rules, territory
-impacts and a method appendix. French by default; no network reference (Plotly's JavaScript
-is embedded once)."""
+impacts, risks and main drivers (a central-case tornado of the balancing subsidy) and a method
+appendix. French by default; no network reference (Plotly's JavaScript is embedded once);
+charts and tables read in black and white print (hatching, dashes, grey levels; words, not
+colours, in tables)."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import plotly.graph_objects as go
 import plotly.offline
+from pydantic import BaseModel
 
-from . import __version__, plots, plots_financing, plots_territory
+from . import __version__, plots, plots_analysis, plots_financing, plots_territory
 from .analysis.labels import format_value, input_label, input_unit
+from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
 from .formatting import format_eur, format_number, format_percent
 from .i18n import current_language, message
 from .results import Results
-from .scenario.files import scenario_to_toml
-from .scenario.paths import uncertain_leaves
+from .scenario.paths import get_path, uncertain_leaves
+from .scenario.sources import source_of
 
 CHROMIUM_PATH = "/usr/bin/chromium"
+#: What ``write_report`` writes, by file name extension.
+REPORT_SUFFIXES = (".html", ".pdf", ".xlsx")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 #: Seconds given to chromium to print the PDF.
 PDF_TIMEOUT_S = 120.0
 #: The sections of the report, in order (catalogue ids ``report.section.<id>``).
-SECTIONS = ("summary", "hypotheses", "charts", "financing", "territory", "method")
+SECTIONS = ("summary", "hypotheses", "charts", "financing", "territory", "risks", "method")
+#: Output of the drivers' tornado: the default of the dashboard's "Sensibilité" page, the
+#: total balancing subsidy in the central case (a deterministic tornado: a few dozen model
+#: runs, hundredths of a second).
+DRIVERS_OUTPUT = "balancing_subsidy"
+#: Drivers named in the risks' sentences.
+DRIVERS_NAMED = 3
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; }
 h1 { font-size: 1.8em; } h2 { border-bottom: 2px solid #0072B2; page-break-before: always; }
 table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
 th, td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; }
-td.n { text-align: right; white-space: nowrap; }
-.chart { page-break-inside: avoid; margin-bottom: 1em; }
+th { background: #eee; } td.n { text-align: right; white-space: nowrap; }
+td:first-child { min-width: 11em; } td.src { font-size: 0.85em; min-width: 16em; }
+.chart { page-break-inside: avoid; break-inside: avoid; margin-bottom: 1em; }
 .title-page dt { font-weight: bold; } .reading { font-style: italic; }
+.status-broken { font-weight: bold; text-decoration: underline; }
+ul.risks li { margin-bottom: 0.4em; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { margin: 0; color: #000; font-size: 10.5pt; }
+  h2 { border-bottom-color: #000; }
+  th { background: none; border-bottom: 2px solid #000; }
+  th, td { border-color: #555; }
+  tr, li, .reading { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 """
 
 
@@ -54,18 +81,26 @@ class PdfUnavailable(RuntimeError):
 
 def scenario_hash(results: Results) -> str:
     """First 12 hex characters of the SHA-256 of the scenario's canonical TOML."""
-    return hashlib.sha256(scenario_to_toml(results.scenario).encode()).hexdigest()[:12]
+    return results.scenario_hash()
 
 
 def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1,
+           text_from: int | None = None) -> str:
+    """Columns before ``numeric_from`` and from ``text_from`` on are text (the last ones,
+    such as sources, in a smaller type); the others are right-aligned numbers."""
+    def cell(index: int, content: str) -> str:
+        if text_from is not None and index >= text_from:
+            return f'<td class="src">{_e(content)}</td>'
+        if index >= numeric_from:
+            return f'<td class="n">{_e(content)}</td>'
+        return f"<td>{_e(content)}</td>"
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(
-        f'<td class="n">{_e(c)}</td>' if i >= numeric_from else f"<td>{_e(c)}</td>"
-        for i, c in enumerate(row)) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>"
+                   for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -84,34 +119,96 @@ def _law_text(distribution, unit: str, language: str) -> list[str]:
     return ["–", message("report.law", language, law=kind, parameters=parameters), "–"]
 
 
+def _source_text(scenario, path: str, language: str) -> str:
+    return source_of(scenario, path) or message("report.no_source", language)
+
+
 def _hypotheses(results: Results, language: str) -> str:
+    """The uncertain inputs (unit, range, source), then the fixed values whose source the
+    scenario cites."""
     scenario = results.scenario
+    uncertain = uncertain_leaves(scenario)
     rows = []
-    for path, distribution in uncertain_leaves(scenario).items():
+    for path, distribution in uncertain.items():
         unit = input_unit(scenario, path)
         rows.append([input_label(scenario, path, language), unit,
-                     *_law_text(distribution, unit, language)])
+                     *_law_text(distribution, unit, language),
+                     _source_text(scenario, path, language)])
     headers = [message(f"report.col.{c}", language)
-               for c in ("input", "unit", "min", "probable", "max")]
-    if not rows:
-        return f"<p>{_e(message('report.no_uncertain', language))}</p>"
-    return _table(headers, rows, numeric_from=2)
+               for c in ("input", "unit", "min", "probable", "max", "source")]
+    parts = [_table(headers, rows, numeric_from=2, text_from=5) if rows
+             else f"<p>{_e(message('report.no_uncertain', language))}</p>"]
+    fixed_rows = []
+    for path, source in scenario.meta.sources.items():
+        value = get_path(scenario, path)
+        if path in uncertain or isinstance(value, (BaseModel, list, dict)) or value is None:
+            continue
+        unit = input_unit(scenario, path)
+        shown = (format_value(float(value), unit, language)
+                 if isinstance(value, (int, float)) and not isinstance(value, bool)
+                 else str(value))
+        fixed_rows.append([input_label(scenario, path, language), shown, source])
+    if fixed_rows:
+        parts.append(f"<h3>{_e(message('report.fixed_sourced_title', language))}</h3>")
+        parts.append(_table([message(f"report.col.{c}", language)
+                             for c in ("input", "value", "source")], fixed_rows,
+                            numeric_from=1, text_from=2))
+    return "".join(parts)
 
 
-def _figures(results: Results, language: str) -> list[tuple[object, str]]:
-    """The dashboard charts with their one-sentence readings."""
-    return [
-        (plots.cash_fan_chart(results, language), plots.reading_cash_fan(results, language)),
-        (plots.balancing_subsidy_distribution_chart(results, language),
-         plots.reading_balancing_subsidy_distribution(results, language)),
-        (plots.yearly_revenue_costs_chart(results, language),
-         plots.reading_yearly_revenue_costs(results, language)),
-        (plots.occupancy_chart(results, language), plots.reading_occupancy(results, language)),
-        (plots.autonomy_probability_chart(results, language),
-         plots.reading_autonomy_probability(results, language)),
-        (plots.users_by_segment_chart(results, language),
-         plots.reading_users_by_segment(results, language)),
-    ]
+@dataclass(frozen=True)
+class ReportFigure:
+    """A chart of the report: its section, a language-independent key, the figure and its
+    one-sentence reading."""
+
+    section: str
+    key: str
+    figure: go.Figure
+    reading: str
+
+
+def drivers_tornado(results: Results) -> Tornado | None:
+    """The central-case tornado of :data:`DRIVERS_OUTPUT` (each uncertain input from its P10
+    to its P90, the others at their median), or ``None`` when the scenario has no uncertain
+    input (no law, no uncertain award)."""
+    if not swing_inputs(results.scenario):
+        return None
+    tornado = sensitivity(results.scenario, DRIVERS_OUTPUT, method="tornado")
+    assert isinstance(tornado, Tornado)
+    return tornado
+
+
+def _report_figures(results: Results, language: str, drivers: Tornado | None
+                    ) -> list[ReportFigure]:
+    charts = [(key, *plots.CHARTS[key]) for key in (
+        "cash_fan", "balancing_subsidy_distribution", "yearly_revenue_costs", "occupancy",
+        "autonomy_probability", "users_by_segment")]
+    figures = [ReportFigure("charts", key, chart(results, language), reading(results, language))
+               for key, chart, reading in charts]
+    figures.append(ReportFigure(
+        "financing", "public_money_by_funder",
+        plots_financing.public_money_by_funder_chart(results, language),
+        plots_financing.reading_public_money_by_funder(results, language)))
+    if plots_territory.impacts_estimated(results):
+        figures += [
+            ReportFigure("territory", "co2_avoided",
+                         plots_territory.co2_avoided_chart(results, language),
+                         plots_territory.reading_co2_avoided(results, language)),
+            ReportFigure("territory", "socio_economic_balance",
+                         plots_territory.socio_economic_balance_chart(results, language),
+                         plots_territory.reading_socio_economic_balance(results, language))]
+    if drivers is not None and any(bar.swing > 0 for bar in drivers.bars):
+        figures.append(ReportFigure("risks", "drivers_tornado",
+                                    plots_analysis.tornado_chart(drivers, language),
+                                    plots_analysis.reading_tornado(drivers, language)))
+    return figures
+
+
+def report_figures(results: Results, language: str | None = None) -> list[ReportFigure]:
+    """Every chart the report holds, in order, with its section and reading (the dashboard
+    charts; public money by funder; the territory charts when impacts are estimated; the
+    tornado of the main drivers when an uncertain input moves the balancing subsidy)."""
+    return _report_figures(results, language or current_language(), drivers_tornado(results))
 
 
 def _chart_html(figure, reading: str) -> str:
@@ -121,7 +218,7 @@ def _chart_html(figure, reading: str) -> str:
     return f'<div class="chart">{div}<p class="reading">{_e(reading)}</p></div>'
 
 
-def _financing(results: Results, language: str) -> str:
+def _financing(results: Results, language: str, figures: list[ReportFigure]) -> str:
     plan = results.financing_plan()
     rows = []
     for line, row in plan.iterrows():
@@ -149,20 +246,166 @@ def _financing(results: Results, language: str) -> str:
                                 language) if check.status != "not_applicable" else "–")
         rule_rows.append([message(f"financing.rule.{check.code}", language), status, share])
     parts.append(f"<h3>{_e(message('report.rules_title', language))}</h3>")
+    # a broken rule reads in words, in bold and underlined: never in colour only
     parts.append(_table([message(f"report.col.{c}", language)
-                         for c in ("rule", "status", "broken_share")], rule_rows))
-    parts.append(_chart_html(plots_financing.public_money_by_funder_chart(results, language),
-                             plots_financing.reading_public_money_by_funder(results, language)))
+                         for c in ("rule", "status", "broken_share")], rule_rows,
+                        numeric_from=2).replace(
+        f"<td>{_e(message('report.rule_status.broken', language))}</td>",
+        f'<td class="status-broken">{_e(message("report.rule_status.broken", language))}'
+        "</td>"))
+    parts += [_chart_html(figure.figure, figure.reading) for figure in figures]
     return "".join(parts)
 
 
-def _territory(results: Results, language: str) -> str:
-    if not plots_territory.impacts_estimated(results):
+def _territory(results: Results, language: str, figures: list[ReportFigure]) -> str:
+    if not figures:
         return f"<p>{_e(plots_territory.reading_co2_avoided(results, language))}</p>"
-    return (_chart_html(plots_territory.co2_avoided_chart(results, language),
-                        plots_territory.reading_co2_avoided(results, language))
-            + _chart_html(plots_territory.socio_economic_balance_chart(results, language),
-                          plots_territory.reading_socio_economic_balance(results, language)))
+    return "".join(_chart_html(figure.figure, figure.reading) for figure in figures)
+
+
+# --- risks and main drivers ----------------------------------------------------------------
+
+def _amount(value: float, language: str) -> str:
+    """An amount in a sentence: to the thousand euros from 10 000 €, else to the hundred."""
+    step = 1_000 if abs(value) >= 10_000 else 100 if abs(value) >= 1_000 else 1
+    return format_eur(round(value / step) * step, 0, language)
+
+
+def _award_sentences(results: Results, drivers: Tornado, language: str) -> list[str]:
+    """Each grant or operating subsidy whose award is uncertain: its amount, its probability
+    and what it weighs on the central case's balancing subsidy (rise if refused, when the
+    central case counts it as awarded; else the fall if it were won)."""
+    scenario = results.scenario
+    bars = {bar.path: bar for bar in drivers.bars if bar.is_award}
+    plan = results.financing_plan()
+    grant_amounts = plan.loc[plan["kind"] == "grant", "amount_eur"].to_numpy()
+    sentences = []
+    items: list[tuple[str, Any, str]] = [(f"investment.grants[{i}].award", grant,
+              message("report.risks.amount_investment", language,
+                      amount=_amount(float(grant_amounts[i]), language)))
+             for i, grant in enumerate(scenario.investment.grants)]
+    for i, subsidy in enumerate(scenario.operating_subsidies):
+        key = ("report.risks.amount_operating" if subsidy.duration_years != 1
+               else "report.risks.amount_operating_one_year")
+        value = subsidy.amount_eur_per_year  # a number, or a law: its median
+        amount = _amount(float(value if isinstance(value, int | float) else value.median()),
+                         language)
+        items.append((f"operating_subsidies[{i}].award", subsidy,
+                       message(key, language, amount=amount, years=subsidy.duration_years)))
+    for path, item, amount in items:
+        bar = bars.get(path)
+        if bar is None:  # award certain (or certainly refused)
+            continue
+        cost = bar.output_low - bar.output_high  # refused − awarded
+        # the central case awards it when more likely than not: its baseline is then the
+        # "awarded" end of the bar
+        awarded = abs(drivers.baseline - bar.output_high) <= abs(drivers.baseline
+                                                                 - bar.output_low)
+        key = ("report.risks.award_uncertain_no_cost" if abs(cost) < 0.5
+               else "report.risks.award_uncertain" if awarded
+               else "report.risks.award_unlikely")
+        sentences.append(message(key, language, name=item.name, amount=amount,
+                                 probability=format_percent(item.award_probability, 0, language),
+                                 cost=_amount(cost, language)))
+    return sentences
+
+
+def _rule_sentences(results: Results, language: str) -> list[str]:
+    """Rules broken in some draws (or in the central case); else that they are respected."""
+    applicable = [check for check in results.rule_checks if check.applies]
+    if not applicable:
+        return [message("report.risks.rules_not_applicable", language)]
+    broken = [check for check in applicable if check.status == "broken"]
+    if not broken:
+        return [message("report.risks.rules_respected", language, count=len(applicable))]
+    sentences = []
+    for check in broken:
+        key = ("report.risks.rule_broken_central_only" if check.broken_share == 0
+               else "report.risks.rule_broken_central" if check.central_broken
+               else "report.risks.rule_broken")
+        sentences.append(message(key, language,
+                                 rule=message(f"financing.rule.{check.code}", language),
+                                 share=plots._share_text(check.broken_share, language)))
+    return sentences
+
+
+def _drivers_sentence(drivers: Tornado, language: str) -> str | None:
+    moving = [bar for bar in drivers.bars if bar.swing > 0][:DRIVERS_NAMED]
+    if not moving:
+        return None  # said below the section's drivers title
+    named = message("plot.list_separator", language).join(
+        message("report.risks.driver", language,
+                input=input_label(drivers.scenario, bar.path, language),
+                swing=_amount(bar.swing, language)) for bar in moving)
+    return message("report.risks.drivers", language, drivers=named)
+
+
+def risk_sentences(results: Results, drivers: Tornado | None,
+                   language: str | None = None) -> list[str]:
+    """The risks in plain sentences, only those that apply: cash going negative without the
+    balancing subsidy, the bad case (P90 against P50 of the balancing subsidy, in total and in
+    its heaviest year), autonomy missed within the horizon, grants and subsidies whose award is
+    uncertain and what losing them costs, the funding rules, and the main drivers with their
+    swing (from ``drivers``, :func:`drivers_tornado`; ``None``: no uncertain input, which the
+    report says under its drivers' title)."""
+    language = language or current_language()
+    indicators = results.indicators
+    years = results.horizon_years
+    sentences = []
+    negative = float(np.mean(indicators["min_cash_eur"].to_numpy() < 0))
+    if negative >= 1:
+        sentences.append(message("report.risks.cash_negative_always", language))
+    elif negative > 0:
+        sentences.append(message("report.risks.cash_negative", language,
+                                 share=plots._share_text(negative, language)))
+    else:
+        sentences.append(message("report.risks.cash_never_negative", language,
+                                 draws=format_number(results.draws, 0, language)))
+    if negative > 0:
+        total = indicators["balancing_subsidy_eur"].to_numpy()
+        p50, p90 = (float(q) for q in np.quantile(total, [0.5, 0.9]))
+        if p90 <= 0:
+            sentences.append(message("report.risks.bad_case_none", language, years=years))
+        else:
+            kpis = results.yearly_kpis()
+            heaviest = int(kpis["balancing_subsidy_p90_eur"].idxmax())
+            sentences.append(message(
+                "report.risks.bad_case", language, years=years, p90=_amount(p90, language),
+                p50=_amount(p50, language), gap=_amount(p90 - p50, language),
+                gap_per_year=_amount((p90 - p50) / years, language), year=heaviest,
+                year_p90=_amount(float(kpis.at[heaviest, "balancing_subsidy_p90_eur"]),
+                                 language),
+                year_p50=_amount(float(kpis.at[heaviest, "balancing_subsidy_p50_eur"]),
+                                 language)))
+    missed = 1.0 - results.autonomy_probability(years)
+    if missed > 0:
+        sentences.append(message("report.risks.autonomy_missed", language, years=years,
+                                 share=plots._share_text(missed, language)))
+    else:
+        sentences.append(message("report.risks.autonomy_reached", language, years=years))
+    if drivers is not None:
+        sentences += _award_sentences(results, drivers, language)
+    sentences += _rule_sentences(results, language)
+    drivers_text = _drivers_sentence(drivers, language) if drivers is not None else None
+    return sentences + ([drivers_text] if drivers_text else [])
+
+
+def _risks(results: Results, language: str, drivers: Tornado | None,
+           figures: list[ReportFigure]) -> str:
+    items = "".join(f"<li>{_e(sentence)}</li>"
+                    for sentence in risk_sentences(results, drivers, language))
+    parts = [f'<ul class="risks">{items}</ul>',
+             f"<h3>{_e(message('report.risks.drivers_title', language))}</h3>"]
+    if drivers is None:
+        parts.append(f'<p class="no-drivers">{_e(message("report.risks.no_uncertain", language))}'
+                     "</p>")
+    elif not figures:
+        parts.append(f'<p class="no-drivers">{_e(plots_analysis.reading_tornado(drivers, language))}'
+                     "</p>")
+    parts += [_chart_html(figure.figure, figure.reading) for figure in figures]
+    for note in drivers.note_texts(language) if drivers is not None else []:
+        parts.append(f"<p>{_e(note)}</p>")
+    return "".join(parts)
 
 
 def build_report_html(results: Results, language: str | None = None) -> str:
@@ -181,16 +424,23 @@ def build_report_html(results: Results, language: str | None = None) -> str:
     ]
     title_page = "".join(f"<dt>{_e(message(key, language))}</dt><dd>{_e(value)}</dd>"
                          for key, value in facts)
-    figures = _figures(results, language)
-    summary = "".join(f"<li>{_e(reading)}</li>" for _, reading in figures)
+    drivers = drivers_tornado(results)
+    figures = _report_figures(results, language, drivers)
+    by_section: dict[str, list[ReportFigure]] = {key: [] for key in SECTIONS}
+    for figure in figures:
+        by_section[figure.section].append(figure)
+    summary = "".join(f"<li>{_e(figure.reading)}</li>" for figure in by_section["charts"])
     sections = {
         "summary": f"<ul>{summary}</ul>",
         "hypotheses": _hypotheses(results, language),
-        "charts": "".join(_chart_html(figure, reading) for figure, reading in figures),
-        "financing": _financing(results, language),
-        "territory": _territory(results, language),
+        "charts": "".join(_chart_html(figure.figure, figure.reading)
+                          for figure in by_section["charts"]),
+        "financing": _financing(results, language, by_section["financing"]),
+        "territory": _territory(results, language, by_section["territory"]),
+        "risks": _risks(results, language, drivers, by_section["risks"]),
         "method": "<p>" + _e(message("report.method", language, draws=draws, seed=results.seed,
-                                     sampling=results.sampling)) + "</p>",
+                                     sampling=results.sampling)) + "</p><p>"
+                  + _e(message("report.risks.method_tornado", language)) + "</p>",
     }
     body = "".join(f'<section id="{key}"><h2>{_e(message(f"report.section.{key}", language))}'
                    f"</h2>{sections[key]}</section>" for key in SECTIONS)
@@ -216,14 +466,17 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str = CHROMIUM_PATH,
 
 def write_report(results: Results, path: str | Path, language: str | None = None,
                  chromium: str = CHROMIUM_PATH) -> Path:
-    """Write the report as ``.html``, or ``.pdf`` printed with headless chromium.
+    """Write the report as ``.html``, ``.pdf`` printed with headless chromium, or ``.xlsx``
+    (the workbook of :mod:`tierslieux_sim.workbook`, for the finance department).
 
     When the PDF cannot be made (no chromium, or it failed), the HTML is written next to the
     requested PDF and :class:`PdfUnavailable` says how to get the PDF."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".html", ".pdf"):
+    if suffix not in REPORT_SUFFIXES:
         raise ValueError(message("report.bad_suffix", language, found=path.suffix or path))
+    if suffix == ".xlsx":
+        return results.to_file(path, language)
     text = build_report_html(results, language)
     if suffix == ".html":
         path.write_text(text, encoding="utf-8")
