@@ -55,8 +55,7 @@ def test_every_page_and_preset_runs(preset):
 
 
 def test_results_page_offers_the_council_report(app):
-    (button,) = [b for b in app.get("download_button") if b.proto.id.endswith("download_report")
-                 or "download_report" in b.proto.id]
+    (button,) = [b for b in app.get("download_button") if b.proto.id.endswith("download_report")]
     assert button.label == "Télécharger le rapport (HTML)"
 
 
@@ -155,5 +154,26 @@ def test_compare_pins_variants_on_common_draws():
 
 
 def test_results_page_offers_the_workbook(app):
-    (button,) = [b for b in app.get("download_button") if "download_workbook" in b.proto.id]
+    (button,) = [b for b in app.get("download_button") if b.proto.id.endswith("download_workbook")]
     assert button.label == "Télécharger le classeur (Excel)"
+
+
+def test_results_page_offers_the_pdf_report_when_chromium_is_there(app):
+    from tierslieux_sim.report import pdf_available
+
+    buttons = [b for b in app.get("download_button") if b.proto.id.endswith("download_report_pdf")]
+    if pdf_available():
+        assert [b.label for b in buttons] == ["Télécharger le rapport (PDF)"]
+    else:
+        assert buttons == []
+        assert any("chromium" in caption.value for caption in app.caption)
+
+
+def test_without_chromium_the_results_page_says_how_to_get_a_pdf(monkeypatch):
+    from tierslieux_sim import report
+
+    monkeypatch.setattr(report, "CHROMIUM_PATH", "/nonexistent/chromium")
+    monkeypatch.setattr(report.pdf_available, "__defaults__", ("/nonexistent/chromium",))
+    app = start()
+    assert not [b for b in app.get("download_button") if b.proto.id.endswith("download_report_pdf")]
+    assert any("chromium n'est pas installé" in caption.value for caption in app.caption)

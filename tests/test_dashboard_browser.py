@@ -102,3 +102,21 @@ def test_workbook_download_opens_in_openpyxl(page, tmp_path):
     assert book.sheetnames == [message(f"workbook.sheet.{key}", "fr") for key in SHEETS]
     draws = book[message("workbook.sheet.draws", "fr")]
     assert draws.max_row - 1 >= 1_000  # one row per draw of the dashboard's run
+
+
+def test_pdf_report_download(page, tmp_path):
+    import subprocess
+
+    from tierslieux_sim.i18n import message
+
+    wait_until_idle(page)
+    button = page.get_by_role("button", name=message("ui.download_report_pdf", "fr"))
+    with page.expect_download(timeout=120_000) as download_info:
+        button.click()
+    downloaded = tmp_path / "rapport.pdf"
+    download_info.value.save_as(downloaded)
+    assert downloaded.read_bytes()[:4] == b"%PDF"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(downloaded), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert message("report.section.risks", "fr") in text

@@ -389,3 +389,48 @@ def test_cli_report_pdf_unavailable(tmp_path, capsys, monkeypatch):
     assert main(["report", "--draws", "200", "--seed", "3", "-o", str(out)]) == 1
     assert not out.exists() and (tmp_path / "rapport.html").exists()
     assert "imprimez-le en PDF" in capsys.readouterr().err
+
+
+def test_summary_opens_with_the_decision_in_figures(default_run, french_html):
+    """Yearly net cost P80 and median, autonomy by the end of year 5 with its date, public
+    money: the figures computed here from the per-draw indicators."""
+    import numpy as np
+
+    from tierslieux_sim.formatting import format_eur, format_month, format_percent
+    from tierslieux_sim.report import headline_sentences
+
+    sentences = headline_sentences(default_run, "fr")
+    per_year = default_run.indicators["balancing_subsidy_eur"].to_numpy() / 10
+    assert sentences[0].startswith("Dans 8 cas sur 10, le reste à charge annuel")
+    assert format_eur(np.quantile(per_year, 0.8), 0, "fr") in sentences[0]
+    assert format_eur(np.median(per_year), 0, "fr") in sentences[0]
+    end_of_year_5 = default_run.central["month"].to_index()[59].date()
+    assert format_month(end_of_year_5, "fr") in sentences[1]
+    assert format_percent(float(np.mean(np.nan_to_num(
+        default_run.indicators["autonomy_month"], nan=np.inf) <= 60)), 0, "fr") in sentences[1]
+    assert format_eur(np.median(default_run.public_money_eur()), 0, "fr") in sentences[2]
+    summary = french_html.split('<section id="summary">')[1].split("</section>")[0]
+    assert all(f"<strong>{html_escape(s)}</strong>" in summary for s in sentences)
+    assert headline_sentences(default_run, "en")[0].startswith("In 8 cases out of 10")
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+@needs_chromium
+def test_report_pdf_bytes(default_run):
+    from tierslieux_sim.report import pdf_available, report_pdf_bytes
+
+    assert pdf_available()
+    assert report_pdf_bytes(default_run, "en")[:4] == b"%PDF"
+
+
+def test_report_pdf_bytes_without_chromium(default_run):
+    from tierslieux_sim.report import pdf_available, report_pdf_bytes
+
+    assert not pdf_available("/nonexistent/chromium")
+    with pytest.raises(PdfUnavailable):
+        report_pdf_bytes(default_run, "fr", chromium="/nonexistent/chromium")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 from pydantic import BaseModel
@@ -24,7 +25,7 @@ from pydantic import BaseModel
 from . import __version__, plots, plots_analysis, plots_financing, plots_territory
 from .analysis.labels import format_value, input_label, input_unit
 from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
-from .formatting import format_eur, format_number, format_percent
+from .formatting import format_eur, format_month, format_number, format_percent
 from .i18n import current_language, message
 from .results import Results
 from .scenario.paths import get_path, uncertain_leaves
@@ -408,6 +409,35 @@ def _risks(results: Results, language: str, drivers: Tornado | None,
     return "".join(parts)
 
 
+#: Year of operation by which the headline gives the probability of autonomy.
+HEADLINE_AUTONOMY_YEAR = 5
+
+
+def headline_sentences(results: Results, language: str | None = None) -> list[str]:
+    """The report's first sentences, the decision in figures: the yearly cost to the
+    authority in 8 cases out of 10 (P80 of the balancing subsidy averaged over the horizon),
+    the probability of autonomy by a date, and the public money over the horizon."""
+    language = language or current_language()
+    years = results.horizon_years
+    per_year = results.indicators["balancing_subsidy_eur"].to_numpy() / years
+    p50, p80 = np.quantile(per_year, [0.5, 0.8])
+    autonomy_year = min(HEADLINE_AUTONOMY_YEAR, years)
+    months = pd.DatetimeIndex(results.central["month"].to_numpy())
+    by = months[12 * autonomy_year - 1].date()
+    public = results.public_money_eur().to_numpy()
+    p10_public, p50_public, p90_public = np.quantile(public, [0.1, 0.5, 0.9])
+    return [
+        message("report.headline.cost", language, p80=format_eur(p80, 0, language),
+                p50=format_eur(p50, 0, language), years=years),
+        message("report.headline.autonomy", language, date=format_month(by, language),
+                year=autonomy_year, share=format_percent(
+                    results.autonomy_probability(autonomy_year), 0, language)),
+        message("report.headline.public_money", language, years=years,
+                p50=format_eur(p50_public, 0, language), p10=format_eur(p10_public, 0, language),
+                p90=format_eur(p90_public, 0, language)),
+    ]
+
+
 def build_report_html(results: Results, language: str | None = None) -> str:
     """The whole report as one HTML page (Plotly's JavaScript embedded once)."""
     language = language or current_language()
@@ -430,8 +460,10 @@ def build_report_html(results: Results, language: str | None = None) -> str:
     for figure in figures:
         by_section[figure.section].append(figure)
     summary = "".join(f"<li>{_e(figure.reading)}</li>" for figure in by_section["charts"])
+    headline = "".join(f"<p><strong>{_e(sentence)}</strong></p>"
+                       for sentence in headline_sentences(results, language))
     sections = {
-        "summary": f"<ul>{summary}</ul>",
+        "summary": f"{headline}<ul>{summary}</ul>",
         "hypotheses": _hypotheses(results, language),
         "charts": "".join(_chart_html(figure.figure, figure.reading)
                           for figure in by_section["charts"]),
@@ -462,6 +494,20 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str = CHROMIUM_PATH,
                        stderr=subprocess.DEVNULL)
     if not pdf_path.exists() or pdf_path.read_bytes()[:4] != b"%PDF":
         raise RuntimeError(f"chromium wrote no PDF at {pdf_path}")
+
+
+def pdf_available(chromium: str = CHROMIUM_PATH) -> bool:
+    """Whether the PDF can be printed here (chromium is installed)."""
+    return shutil.which(chromium) is not None
+
+
+def report_pdf_bytes(results: Results, language: str | None = None,
+                     chromium: str = CHROMIUM_PATH) -> bytes:
+    """The report as the bytes of a PDF file (for a download button); raises
+    :class:`PdfUnavailable` when it cannot be printed."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_report(results, Path(folder) / "rapport.pdf", language, chromium)
+        return path.read_bytes()
 
 
 def write_report(results: Results, path: str | Path, language: str | None = None,

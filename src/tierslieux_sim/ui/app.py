@@ -20,7 +20,7 @@ from ..allocator import keep_large_arrays_on_the_heap
 from ..engine import simulate
 from ..formatting import format_eur, format_month, format_percent
 from ..i18n import LANGUAGES, current_language, message
-from ..report import build_report_html
+from ..report import build_report_html, pdf_available, report_pdf_bytes
 from ..results import Results
 from ..scenario.errors import ScenarioError
 from ..scenario.fields import field_meta
@@ -363,12 +363,20 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
     result_cards(results, language)
     result_charts(results, language)
     slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
-    report_column, workbook_column = st.columns(2)
-    with report_column:  # both files are built on click, not on every rerun
+    report_column, pdf_column, workbook_column = st.columns(3)
+    with report_column:  # the files are built on click, not on every rerun
         st.download_button(message("ui.download_report", language),
                            data=lambda: build_report_html(results, language),
                            file_name=f"rapport-{slug or 'scenario'}.html", mime="text/html",
                            key="download_report")
+    with pdf_column:
+        if pdf_available():  # printed by the server's chromium
+            st.download_button(message("ui.download_report_pdf", language),
+                               data=lambda: report_pdf_bytes(results, language),
+                               file_name=f"rapport-{slug or 'scenario'}.pdf",
+                               mime="application/pdf", key="download_report_pdf")
+        else:
+            st.caption(message("ui.no_pdf", language))
     with workbook_column:
         st.download_button(message("ui.download_workbook", language),
                            data=lambda: workbook_bytes(results, language),
