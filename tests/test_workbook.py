@@ -328,3 +328,13 @@ def test_write_report_writes_the_workbook_for_xlsx(default_run, tmp_path):
 
     path = write_report(default_run, tmp_path / "rapport.xlsx", "en")
     assert openpyxl.load_workbook(path).sheetnames == [_sheet_name(k, "en") for k in SHEETS]
+
+
+def test_whole_numbers_show_no_decimals_and_tall_rows_read_from_the_top(rich_book):
+    sheet = rich_book[_sheet_name("assumptions")]
+    keys = {sheet.cell(row=row, column=11).value: row for row in range(2, sheet.max_row + 1)}
+    horizon = sheet.cell(row=keys["simulation.horizon_years"], column=4)
+    assert horizon.value == 10 and horizon.number_format == "#,##0"
+    tall = [row for row in range(2, sheet.max_row + 1) if sheet.row_dimensions[row].height]
+    assert tall and all(sheet.cell(row=row, column=1).alignment.vertical == "top"
+                        for row in tall)

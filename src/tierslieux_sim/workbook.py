@@ -570,11 +570,16 @@ def _style(worksheet, sheet: Sheet, language: str) -> None:
         for row in range(2, last_row + 1):
             cell = worksheet.cell(row=row, column=index)
             row_kind = sheet.row_kinds[row - 2] if per_row else kind
+            if row_kind == "number" and isinstance(cell.value, (int, float)) and float(
+                    cell.value).is_integer():
+                row_kind = "integer"  # 10, not 10,0
             if isinstance(cell.value, (int, float)) or row_kind == "month":
                 cell.number_format = formats[row_kind]
     for row, count in enumerate(lines):
         if row >= 1 and count > 1:
             worksheet.row_dimensions[row].height = LINE_HEIGHT_PT * count
+            for cell in worksheet[row]:  # a tall row reads from its top line
+                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
     worksheet.freeze_panes = worksheet.cell(row=2, column=sheet.label_columns + 1)
     if len(frame):
         worksheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
