@@ -13,14 +13,13 @@ import pandas as pd
 import pytest
 
 import tierslieux_sim as tl
+from conftest import SEED
 from tierslieux_sim import workbook
 from tierslieux_sim.analysis.outputs import indicator_label
 from tierslieux_sim.cli import main
 from tierslieux_sim.i18n import message
 from tierslieux_sim.scenario.paths import uncertain_leaves
 from tierslieux_sim.workbook import ACCOUNT_LINES, DETAIL_LINES, SHEETS, write_workbook
-
-from conftest import SEED
 
 
 def _sheet_name(key: str, language: str = "fr") -> str:

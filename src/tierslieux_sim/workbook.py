@@ -140,7 +140,7 @@ def _by_year(values: np.ndarray, how: str) -> np.ndarray:
 def yearly_values(results: Results, variable: str) -> np.ndarray | None:
     """Per-draw yearly values ``(draws, years)`` of an account line (``None`` in summary
     mode, where per-draw months are not kept)."""
-    if results._dataset is None:
+    if results.keep != "full":
         return None
     return _by_year(results.dataset[variable].to_numpy(), ACCOUNT_LINES[variable][0])
 
@@ -182,7 +182,7 @@ def _central_accounts(results: Results, language: str) -> Sheet:
     rows, kinds = [], []
 
     def add(label: str, code: str, values: np.ndarray, kind: str, how: str) -> None:
-        row = {_h("line", language): label, _h("code", language): code}
+        row: dict[str, Any] = {_h("line", language): label, _h("code", language): code}
         row.update({column: _finite(value) for column, value in zip(year_columns, values,
                                                                     strict=True)})
         row[_h("total", language)] = (_finite(float(values.sum())) if how == "sum" else None)
@@ -212,7 +212,7 @@ def _monthly_cash(results: Results, language: str) -> Sheet:
     mean = results.monthly_mean["cash_eur"].to_numpy()
     frame = pd.DataFrame({_h("month", language): months,
                           _h("central", language): central})
-    if results._dataset is not None:
+    if results.keep == "full":
         cash = results.dataset["cash_eur"].to_numpy()
         for label, q in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
             frame[label] = np.quantile(cash, q, axis=0)
@@ -414,7 +414,8 @@ def _unit_kind(unit: str) -> str:
     return "number"
 
 
-def _law_description(distribution: _Distribution, language: str) -> str:
+def _law_description(distribution: Any, language: str) -> str:
+    """``pert (min = 6, mode = 12, max = 20)``: the law and its parameters."""
     parameters = ", ".join(
         f"{name} = {format_number(v, 4, language).rstrip('0').rstrip(',.')}"
         if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{name} = {v}"
@@ -442,13 +443,14 @@ def _assumptions(results: Results, language: str) -> Sheet:
             _h("key", language): path,
         }
         if isinstance(value, _Distribution):
-            row[_h("law", language)] = _law_description(value, language)
-            row[_h("median", language)] = _finite(float(value.median()))
-            if value.dist in ("pert", "triangular"):
+            law: Any = value  # a concrete law: pert, triangular, uniform…
+            row[_h("law", language)] = _law_description(law, language)
+            row[_h("median", language)] = _finite(float(law.median()))
+            if law.dist in ("pert", "triangular"):
                 row["Min"], row[_h("probable", language)], row["Max"] = (
-                    value.min, value.mode, value.max)
-            elif value.dist == "uniform":
-                row["Min"], row["Max"] = value.min, value.max
+                    law.min, law.mode, law.max)
+            elif law.dist == "uniform":
+                row["Min"], row["Max"] = law.min, law.max
         elif isinstance(value, bool):
             row[_h("fixed_value", language)] = message(
                 "workbook.yes" if value else "workbook.no", language)
@@ -493,7 +495,7 @@ def _readme(results: Results, language: str) -> Sheet:
     for key in ("conventions", "years", "quantiles", "central", "formats"):
         rows.append({_h("item", language): message(f"workbook.about.{key}.title", language),
                      _h("content", language): message(f"workbook.about.{key}", language)})
-    if results._dataset is None:
+    if results.keep != "full":
         rows.append({_h("item", language): message("workbook.about.summary_mode.title",
                                                    language),
                      _h("content", language): message("workbook.about.summary_mode", language)})
@@ -569,7 +571,8 @@ def _style(worksheet, sheet: Sheet, language: str) -> None:
                 continue
         for row in range(2, last_row + 1):
             cell = worksheet.cell(row=row, column=index)
-            row_kind = sheet.row_kinds[row - 2] if per_row else kind
+            row_kind: str = sheet.row_kinds[row - 2] if sheet.row_kinds and per_row else (
+                kind or "number")
             if row_kind == "number" and isinstance(cell.value, (int, float)) and float(
                     cell.value).is_integer():
                 row_kind = "integer"  # 10, not 10,0
@@ -599,7 +602,7 @@ def write_workbook(results: Results, path: str | Path | BinaryIO,
     """Write the workbook of ``results`` to ``path`` (``.xlsx``, or a binary file object);
     return it."""
     language = language or current_language()
-    target = path if hasattr(path, "write") else Path(path)
+    target: Path | BinaryIO = path if not isinstance(path, (str, Path)) else Path(path)
     sheets = workbook_sheets(results, language)
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for sheet in sheets:

@@ -119,11 +119,11 @@ def sources_after_list_edit(sources: dict[str, str], list_path: str, before: lis
     prefix = re.compile(rf"^{re.escape(list_path)}\[(\d+)\](.*)$")
     result: dict[str, str] = {}
     for path, text in sources.items():
-        match = prefix.match(path)
-        if match is None:
+        found = prefix.match(path)
+        if found is None:
             result[path] = text
-        elif int(match.group(1)) in moved:
-            result[f"{list_path}[{moved[int(match.group(1))]}]{match.group(2)}"] = text
+        elif int(found.group(1)) in moved:
+            result[f"{list_path}[{moved[int(found.group(1))]}]{found.group(2)}"] = text
     return result
 
 
