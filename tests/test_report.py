@@ -65,13 +65,18 @@ def _section(text: str, key: str) -> str:
 def _li(text: str) -> list[str]:
     """The sentences of the risks' list, unescaped."""
     items = re.findall(r"<li>(.*?)</li>", text.split('<ul class="risks">')[1].split("</ul>")[0])
-    return [html.unescape(item) for item in items]
+    return [visible(item) for item in items]
+
+
+def visible(text: str) -> str:
+    """Text as a reader sees it: entities decoded, no-break spaces (which the report puts
+    before French punctuation and units) as plain spaces."""
+    return html.unescape(text).replace(NBSP, " ")
 
 
 def test_html_has_every_section_title_in_french(french_html):
     for key in SECTIONS:
-        assert f"<h2>{message(f'report.section.{key}', 'fr')}</h2>".replace("'", "&#x27;") \
-            in french_html, key
+        assert f"<h2>{message(f'report.section.{key}', 'fr')}</h2>" in visible(french_html), key
     assert '<html lang="fr">' in french_html
     # the risks come just before the method appendix
     assert SECTIONS.index("risks") == SECTIONS.index("method") - 1
@@ -125,18 +130,16 @@ def test_every_uncertain_input_is_in_the_hypotheses_table(default_run, french_ht
 def test_hypotheses_cite_their_sources(default_run, french_html):
     """Each uncertain input's row ends with the source its scenario file cites; the fixed
     values that cite a source follow in a second table."""
-    import html as html_module
-
     scenario = default_run.scenario
     section = french_html.split('<section id="hypotheses">')[1].split("</section>")[0]
     uncertain_table, fixed_table = section.split("</table>")[:2]
     for path in uncertain_leaves(scenario):
         source = source_of(scenario, path)
-        assert source and html_module.escape(source) in uncertain_table, path
+        assert source and visible(source) in visible(uncertain_table), path
     assert "DARES" in uncertain_table
     assert message("report.fixed_sourced_title", "fr") in fixed_table
     fixed = [path for path in scenario.meta.sources if path not in uncertain_leaves(scenario)]
-    assert fixed and html_module.escape(scenario.meta.sources["site.surface_m2"]) in fixed_table
+    assert fixed and visible(scenario.meta.sources["site.surface_m2"]) in visible(fixed_table)
     assert message("report.col.source", "fr") in uncertain_table
 
 
@@ -186,10 +189,10 @@ def test_risks_section_has_the_drivers_tornado(default_run, french_html):
     tornado = sensitivity(default_run.scenario, "balancing_subsidy", method="tornado")
     title = message("plot.tornado.title", "fr", output=tornado.output.label("fr"))
     assert _json_text(title) in section  # the chart's title, inside the figure's JSON
-    assert message("report.risks.drivers_title", "fr") in html.unescape(section)
+    assert message("report.risks.drivers_title", "fr") in visible(section)
     reading = re.search(r'<p class="reading">(.*?)</p>', section).group(1)
     top = tornado.table("fr")["input"].iloc[0]
-    assert html.unescape(reading).startswith(f"« {top} »")
+    assert visible(reading).startswith(f"« {top} »")
 
 
 def test_top_drivers_are_the_first_rows_of_the_tornado(default_run, french_html):
@@ -202,8 +205,8 @@ def test_top_drivers_are_the_first_rows_of_the_tornado(default_run, french_html)
     assert named[0][0] == table["input"].iloc[0]
     # swings in euros, the French way, to the thousand
     for (_, swing), expected in zip(named, table["swing"].head(3), strict=True):
-        assert swing == format_eur(round(expected, -3), 0, "fr")
-    assert re.fullmatch(rf"\d{{2,3}}{NARROW_NBSP}000{NBSP}€", named[0][1])
+        assert swing == visible(format_eur(round(expected, -3), 0, "fr"))
+    assert re.fullmatch(rf"\d{{2,3}}{NARROW_NBSP}000 €", named[0][1])  # NBSP seen as a space
 
 
 def test_risk_sentences_of_the_default_run(default_run):
@@ -250,15 +253,16 @@ def test_a_broken_rule_is_said(default):
     rule = message("financing.rule.fabrique", "fr")
     expected = message("report.risks.rule_broken_central", "fr", rule=rule,
                        share=format_percent(checks["fabrique"].broken_share, 0, "fr"))
-    assert expected in sentences
-    assert message("report.risks.rules_respected", "fr", count=4) not in sentences
+    assert visible(expected) in sentences
+    assert visible(message("report.risks.rules_respected", "fr", count=4)) not in sentences
     # the rules' table says "broken" in words, marked without colour
     financing = _section(text, "financing")
     assert re.search(r'<td class="status-broken">enfreinte dans certains cas</td>', financing)
     english = _li(_section(build_report_html(results, "en"), "risks"))
-    assert message("report.risks.rule_broken_central", "en",
-                   rule=message("financing.rule.fabrique", "en"),
-                   share=format_percent(checks["fabrique"].broken_share, 0, "en")) in english
+    assert visible(message("report.risks.rule_broken_central", "en",
+                           rule=message("financing.rule.fabrique", "en"),
+                           share=format_percent(checks["fabrique"].broken_share, 0, "en"))) \
+        in english
 
 
 def test_no_uncertain_input_says_so_instead_of_a_chart(default):
@@ -267,13 +271,13 @@ def test_no_uncertain_input_says_so_instead_of_a_chart(default):
     text = build_report_html(results)
     section = _section(text, "risks")
     assert 'class="plotly-graph-div"' not in section
-    assert html.escape(message("report.risks.no_uncertain", "fr")) in section
+    assert visible(message("report.risks.no_uncertain", "fr")) in visible(section)
     assert text.count('class="plotly-graph-div"') == _expected_charts(results) == 9
     assert [figure.section for figure in report_figures(results)].count("risks") == 0
     sentences = risk_sentences(results, None, "fr")
     assert not [s for s in sentences if "pèsent le plus" in s or "probabilité de" in s]
     english = _section(build_report_html(results, "en"), "risks")
-    assert html.escape(message("report.risks.no_uncertain", "en")) in english
+    assert visible(message("report.risks.no_uncertain", "en")) in visible(english)
 
 
 def test_risks_when_cash_never_goes_negative(default):
@@ -410,14 +414,8 @@ def test_summary_opens_with_the_decision_in_figures(default_run, french_html):
         default_run.indicators["autonomy_month"], nan=np.inf) <= 60)), 0, "fr") in sentences[1]
     assert format_eur(np.median(default_run.public_money_eur()), 0, "fr") in sentences[2]
     summary = french_html.split('<section id="summary">')[1].split("</section>")[0]
-    assert all(f"<strong>{html_escape(s)}</strong>" in summary for s in sentences)
+    assert all(f"<strong>{visible(s)}</strong>" in visible(summary) for s in sentences)
     assert headline_sentences(default_run, "en")[0].startswith("In 8 cases out of 10")
-
-
-def html_escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 @needs_chromium
@@ -434,3 +432,37 @@ def test_report_pdf_bytes_without_chromium(default_run):
     assert not pdf_available("/nonexistent/chromium")
     with pytest.raises(PdfUnavailable):
         report_pdf_bytes(default_run, "fr", chromium="/nonexistent/chromium")
+
+
+def test_method_appendix_defines_the_indicators_and_states_the_precision(default_run,
+                                                                        french_html):
+    """The precision sentence quotes the 95 % Monte Carlo half-widths, computed here from
+    order statistics and the binomial standard error."""
+    import numpy as np
+
+    from tierslieux_sim.formatting import format_eur, format_number
+    from tierslieux_sim.report import DEFINED_TERMS, precision
+
+    money, probability = precision(default_run)
+    values = np.sort(default_run.indicators["balancing_subsidy_eur"].to_numpy())
+    n = values.size
+    half = 1.959964 * np.sqrt(n * 0.25)
+    low, high = values[int(np.floor(n / 2 - half))], values[int(np.ceil(n / 2 + half))]
+    assert money == pytest.approx((high - low) / 2)
+    p = default_run.autonomy_probability(5)
+    assert probability == pytest.approx(1.959964 * np.sqrt(p * (1 - p) / n))
+    method = french_html.split('<section id="method">')[1].split("</section>")[0]
+    assert visible(f"± {format_eur(money, 0, 'fr')}") in visible(method)
+    assert format_number(100 * probability, 1, "fr") in method
+    for term in DEFINED_TERMS:
+        assert message(f"report.define.{term}.term", "fr") in visible(method)
+    assert message("report.method_sampling.random", "fr") in visible(method)
+
+
+def test_no_line_break_before_french_punctuation_or_percent():
+    from tierslieux_sim.report import _e
+
+    text = _e("« Fabrique » : 90 % des cas ; vraiment ? oui !")
+    assert " :" not in text and " %" not in text and " ;" not in text
+    assert " ?" not in text and " !" not in text and "« " not in text and " »" not in text
+    assert text.replace(NBSP, " ") == "« Fabrique » : 90 % des cas ; vraiment ? oui !"

@@ -8,6 +8,7 @@ colours, in tables)."""
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,8 +25,9 @@ from pydantic import BaseModel
 
 from . import __version__, plots, plots_analysis, plots_financing, plots_territory
 from .analysis.labels import format_value, input_label, input_unit
+from .analysis.outputs import parse_output
 from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
-from .formatting import format_eur, format_month, format_number, format_percent
+from .formatting import NBSP, format_eur, format_month, format_number, format_percent
 from .i18n import current_language, message
 from .results import Results
 from .scenario.paths import get_path, uncertain_leaves
@@ -85,8 +87,14 @@ def scenario_hash(results: Results) -> str:
     return results.scenario_hash()
 
 
+#: A space that must not break a line: before French ``%``, ``:``, ``;``, ``?``, ``!``,
+#: ``»`` and after ``«`` (typography, and no "90" at a line's end with "%" below).
+_UNBREAKABLE = re.compile(r" (?=[%:;?!»])|(?<=«) ")
+
+
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    """Text for the page: escaped, with no line break before French punctuation."""
+    return html.escape(_UNBREAKABLE.sub(NBSP, str(text)))
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1,
@@ -409,6 +417,48 @@ def _risks(results: Results, language: str, drivers: Tornado | None,
     return "".join(parts)
 
 
+#: What the method appendix defines (catalogue ids ``report.define.<id>``).
+DEFINED_TERMS = ("balancing_subsidy", "autonomy", "central", "public_money", "socio_economic")
+
+
+def precision(results: Results) -> tuple[float, float]:
+    """Half-widths of the 95 % Monte Carlo confidence intervals of the median total balancing
+    subsidy [€] (distribution-free, between two order statistics) and of the probability of
+    autonomy by the headline year [probability, 0–1]."""
+    median = parse_output("balancing_subsidy_p50", results.scenario,
+                          columns=results.indicators.columns)
+    values = median.per_draw(results.indicators)
+    low, high = median.confidence_interval(values, 0.95)
+    year = min(HEADLINE_AUTONOMY_YEAR, results.horizon_years)
+    p = results.autonomy_probability(year)
+    return (high - low) / 2, 1.959964 * float(np.sqrt(p * (1 - p) / results.draws))
+
+
+def _method(results: Results, language: str) -> str:
+    """Monte Carlo, the sampling used and the precision it gives, the indicators' definitions
+    and how to read the tornado."""
+    draws = format_number(results.draws, 0, language)
+    money, probability = precision(results)
+    year = min(HEADLINE_AUTONOMY_YEAR, results.horizon_years)
+    paragraphs = [
+        message("report.method", language, draws=draws, seed=results.seed,
+                sampling=results.sampling),
+        message(f"report.method_sampling.{results.sampling}", language),
+        message("report.method_precision", language, draws=draws,
+                money=format_eur(money, 0, language), year=year,
+                points=format_number(100 * probability, 1, language)),
+    ]
+    definitions = "".join(
+        f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong> : "
+        f"{_e(message(f'report.define.{term}', language))}</li>" if language == "fr" else
+        f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong>: "
+        f"{_e(message(f'report.define.{term}', language))}</li>" for term in DEFINED_TERMS)
+    return ("".join(f"<p>{_e(text)}</p>" for text in paragraphs)
+            + f"<h3>{_e(message('report.definitions_title', language))}</h3>"
+            + f"<ul>{definitions}</ul>"
+            + f"<p>{_e(message('report.risks.method_tornado', language))}</p>")
+
+
 #: Year of operation by which the headline gives the probability of autonomy.
 HEADLINE_AUTONOMY_YEAR = 5
 
@@ -470,9 +520,7 @@ def build_report_html(results: Results, language: str | None = None) -> str:
         "financing": _financing(results, language, by_section["financing"]),
         "territory": _territory(results, language, by_section["territory"]),
         "risks": _risks(results, language, drivers, by_section["risks"]),
-        "method": "<p>" + _e(message("report.method", language, draws=draws, seed=results.seed,
-                                     sampling=results.sampling)) + "</p><p>"
-                  + _e(message("report.risks.method_tornado", language)) + "</p>",
+        "method": _method(results, language),
     }
     body = "".join(f'<section id="{key}"><h2>{_e(message(f"report.section.{key}", language))}'
                    f"</h2>{sections[key]}</section>" for key in SECTIONS)
