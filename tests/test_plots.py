@@ -534,3 +534,15 @@ def test_legend_sits_below_the_axis_title(default_run):
                    plots.yearly_revenue_costs_chart(default_run)):
         legend = figure.layout.legend
         assert (legend.yref, legend.yanchor, legend.y) == ("container", "bottom", 0.0)
+
+
+def test_a_long_legend_makes_the_chart_taller_not_the_plot_smaller(default_run):
+    """The yearly revenue/costs chart lists a dozen lines and more: it grows by a row's height
+    per legend row beyond two; a chart with a short legend keeps the standard height."""
+    many = plots.yearly_revenue_costs_chart(default_run)
+    entries = [t for t in many.data if t.showlegend is not False and t.name]
+    rows = math.ceil(len(entries) / plots.LEGEND_COLUMNS)
+    assert rows > plots.LEGEND_ROWS_INCLUDED
+    assert many.layout.height == plots.CHART_HEIGHT_PX + plots.LEGEND_ROW_PX * (
+        rows - plots.LEGEND_ROWS_INCLUDED)
+    assert plots.cash_fan_chart(default_run).layout.height == plots.CHART_HEIGHT_PX

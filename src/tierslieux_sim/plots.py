@@ -197,6 +197,21 @@ def _percent_axis(language: str, top: float = 1.0) -> dict[str, Any]:
 
 #: Subtitles longer than this [characters] are broken into lines (Plotly does not wrap).
 SUBTITLE_WIDTH = 95
+#: Height of a chart [px], legend rows a chart holds at that height, and the height added per
+#: further legend row (a legend at the bottom takes room from the plot, not from the page).
+CHART_HEIGHT_PX = 460
+LEGEND_ROWS_INCLUDED = 2
+LEGEND_ROW_PX = 22
+#: Legend entries per row in a half-page chart (dashboard column, report page).
+LEGEND_COLUMNS = 2
+
+
+def _legend_rows(figure: go.Figure) -> int:
+    """Rows of the horizontal legend: entries shown, two to a row."""
+    if figure.layout.showlegend is False:
+        return 0
+    entries = [trace for trace in figure.data if trace.showlegend is not False and trace.name]
+    return math.ceil(len(entries) / LEGEND_COLUMNS) if len(entries) > 1 else 0
 
 
 def wrapped_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
@@ -221,6 +236,8 @@ def _layout(figure: go.Figure, language: str, *, title: str, subtitle: str, x_ti
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0,
                 "xanchor": "left", "x": 0.0},
         margin={"t": 90 + 16 * subtitle.count("<br>"), "b": 40, "l": 80, "r": 30},
+        height=CHART_HEIGHT_PX + LEGEND_ROW_PX * max(0, _legend_rows(figure)
+                                                     - LEGEND_ROWS_INCLUDED),
         hovermode=hovermode, hoverlabel={"namelength": -1}, font={"size": 13},
     )
     return figure
