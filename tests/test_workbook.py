@@ -48,6 +48,16 @@ def english_book(default_run, tmp_path_factory):
     return openpyxl.load_workbook(path)
 
 
+def _per_draw_yearly(run, variable: str, how: str, central: bool = False) -> np.ndarray:
+    """Yearly values of an account line from the monthly data (the run's central case with
+    ``central``), the self-financing ratio as own revenue ÷ operating costs."""
+    data = run.central if central else run.dataset
+    if variable == "self_financing_ratio":
+        return (_yearly(data["own_revenue_eur"].to_numpy(), "sum")
+                / _yearly(data["operating_costs_eur"].to_numpy(), "sum"))
+    return _yearly(data[variable].to_numpy(), how)
+
+
 def _yearly(values: np.ndarray, how: str) -> np.ndarray:
     """(…, months) → (…, years), written out independently of the module."""
     years = values.shape[-1] // 12
@@ -73,8 +83,8 @@ def test_yearly_accounts_equal_the_results(rich_run, rich_book):
     for variable, (how, _kind) in ACCOUNT_LINES.items():
         rows = table[table[_col("code")] == variable].sort_values(_col("year"))
         assert rows[_col("year")].tolist() == list(range(1, horizon + 1))
-        per_draw = _yearly(rich_run.dataset[variable].to_numpy(), how)
-        central = _yearly(rich_run.central[variable].to_numpy(), how)
+        per_draw = _per_draw_yearly(rich_run, variable, how)
+        central = _per_draw_yearly(rich_run, variable, how, central=True)
         for column, expected in (("P10", np.quantile(per_draw, 0.1, axis=0)),
                                  ("P50", np.quantile(per_draw, 0.5, axis=0)),
                                  ("P90", np.quantile(per_draw, 0.9, axis=0)),
@@ -105,7 +115,7 @@ def test_central_accounts_detail_adds_up_and_equals_the_central_case(rich_run, r
     codes = table[_col("code")].tolist()
     for variable, (how, _kind) in ACCOUNT_LINES.items():
         row = table[table[_col("code")] == variable].iloc[0]
-        expected = _yearly(rich_run.central[variable].to_numpy(), how)
+        expected = _per_draw_yearly(rich_run, variable, how, central=True)
         assert row[years].to_numpy(dtype=float) == pytest.approx(expected, abs=1e-6)
         if how == "sum":
             assert row[_col("total")] == pytest.approx(expected.sum(), abs=1e-6)
@@ -293,10 +303,16 @@ def test_summary_mode_gives_means_and_says_why(default, tmp_path):
     results = tl.simulate(default, draws=300, seed=SEED, keep="summary")
     book = openpyxl.load_workbook(write_workbook(results, tmp_path / "w.xlsx"))
     table = _table(book, "yearly_accounts")
-    assert table["P50"].isna().all()
+    kept = table[_col("code")].isin(list(workbook.YEARLY_INDICATORS))
+    assert table.loc[~kept, "P50"].isna().all()
     rows = table[table[_col("code")] == "own_revenue_eur"]
     expected = _yearly(results.monthly_mean["own_revenue_eur"].to_numpy(), "sum")
     assert rows[_col("mean")].to_numpy(dtype=float) == pytest.approx(expected)
+    # the yearly indicators are kept per draw in summary mode: their percentiles are there
+    subsidy = table[table[_col("code")] == "balancing_subsidy_eur"]
+    assert subsidy["P90"].to_numpy(dtype=float) == pytest.approx(
+        [np.quantile(results.indicators[f"balancing_subsidy_year_{year}_eur"], 0.9)
+         for year in range(1, 11)])
     facts = _table(book, "readme")[_col("item")].tolist()
     assert message("workbook.about.summary_mode.title", "fr") in facts
 

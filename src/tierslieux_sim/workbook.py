@@ -44,7 +44,8 @@ SHEETS = ("readme", "assumptions", "yearly_accounts", "central_accounts", "month
           "warnings", "draws")
 
 #: Yearly account lines: variable → how a year aggregates its months (``sum`` of a flow,
-#: ``mean`` of a level, ``end`` value of a stock) and the kind of number.
+#: ``mean`` of a level, ``end`` value of a stock, ``ratio`` of two yearly sums) and the kind
+#: of number.
 ACCOUNT_LINES: dict[str, tuple[str, str]] = {
     "users": ("mean", "number"),
     "occupancy_rate": ("mean", "percent"),
@@ -53,6 +54,7 @@ ACCOUNT_LINES: dict[str, tuple[str, str]] = {
     "subsidies_eur": ("sum", "eur"),
     "operating_costs_eur": ("sum", "eur"),
     "ebitda_eur": ("sum", "eur"),
+    "self_financing_ratio": ("ratio", "percent"),
     "depreciation_eur": ("sum", "eur"),
     "interest_eur": ("sum", "eur"),
     "net_result_eur": ("sum", "eur"),
@@ -67,6 +69,14 @@ ACCOUNT_LINES: dict[str, tuple[str, str]] = {
     "cash_after_balancing_eur": ("end", "eur"),
     "public_money_eur": ("sum", "eur"),
     "in_kind_support_eur": ("sum", "eur"),
+}
+#: Account lines whose per-draw yearly values the engine keeps as indicators (in summary
+#: mode too): line → indicator name for a year. The self-financing ratio (own revenue ÷
+#: operating costs of the year) exists only so.
+YEARLY_INDICATORS = {
+    "balancing_subsidy_eur": "balancing_subsidy_year_{year}_eur",
+    "occupancy_rate": "occupancy_rate_year_{year}",
+    "self_financing_ratio": "self_financing_ratio_year_{year}",
 }
 #: Detail lines of the central case's accounts: variable with a line dimension → the total
 #: line it details.
@@ -138,11 +148,26 @@ def _by_year(values: np.ndarray, how: str) -> np.ndarray:
 
 
 def yearly_values(results: Results, variable: str) -> np.ndarray | None:
-    """Per-draw yearly values ``(draws, years)`` of an account line (``None`` in summary
-    mode, where per-draw months are not kept)."""
+    """Per-draw yearly values ``(draws, years)`` of an account line: from the per-draw
+    yearly indicators where the engine keeps them (also in summary mode), else from the
+    monthly dataset (``None`` in summary mode, where per-draw months are not kept)."""
+    if variable in YEARLY_INDICATORS:
+        return np.column_stack([
+            results.indicators[YEARLY_INDICATORS[variable].format(year=year)].to_numpy()
+            for year in range(1, results.horizon_years + 1)])
     if results.keep != "full":
         return None
     return _by_year(results.dataset[variable].to_numpy(), ACCOUNT_LINES[variable][0])
+
+
+def central_yearly_values(results: Results, variable: str) -> np.ndarray:
+    """The central case's yearly values ``(years,)`` of an account line."""
+    central = results.central
+    if variable == "self_financing_ratio":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (_by_year(central["own_revenue_eur"].to_numpy(), "sum")
+                    / _by_year(central["operating_costs_eur"].to_numpy(), "sum"))
+    return _by_year(central[variable].to_numpy(), ACCOUNT_LINES[variable][0])
 
 
 def _yearly_accounts(results: Results, language: str) -> Sheet:
@@ -153,10 +178,11 @@ def _yearly_accounts(results: Results, language: str) -> Sheet:
     for variable, (how, _kind) in ACCOUNT_LINES.items():
         per_draw = yearly_values(results, variable)
         statistics[variable] = (
-            _by_year(results.central[variable].to_numpy(), how),
+            central_yearly_values(results, variable),
             np.quantile(per_draw, [0.1, 0.5, 0.9], axis=0) if per_draw is not None
             else np.full((3, len(periods)), np.nan),
-            _by_year(results.monthly_mean[variable].to_numpy(), how))
+            per_draw.mean(axis=0) if per_draw is not None
+            else _by_year(results.monthly_mean[variable].to_numpy(), how))
     rows, kinds = [], []
     for index, (year, period) in enumerate(periods):
         for variable, (central, quantiles, mean) in statistics.items():
@@ -192,7 +218,7 @@ def _central_accounts(results: Results, language: str) -> Sheet:
     details = {total: detail for detail, total in DETAIL_LINES.items()}
     for variable, (how, kind) in ACCOUNT_LINES.items():
         add(_line_label(variable, language), variable,
-            _by_year(results.central[variable].to_numpy(), how), kind, how)
+            central_yearly_values(results, variable), kind, how)
         detail = details.get(variable)
         if detail is None or detail not in results.central:
             continue
