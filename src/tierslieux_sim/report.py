@@ -448,10 +448,9 @@ def _method(results: Results, language: str) -> str:
                 money=format_eur(money, 0, language), year=year,
                 points=format_number(100 * probability, 1, language)),
     ]
+    colon = f"{NBSP}: " if language == "fr" else ": "
     definitions = "".join(
-        f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong> : "
-        f"{_e(message(f'report.define.{term}', language))}</li>" if language == "fr" else
-        f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong>: "
+        f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong>{colon}"
         f"{_e(message(f'report.define.{term}', language))}</li>" for term in DEFINED_TERMS)
     return ("".join(f"<p>{_e(text)}</p>" for text in paragraphs)
             + f"<h3>{_e(message('report.definitions_title', language))}</h3>"
