@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import string
 
 import pytest
@@ -132,3 +133,71 @@ def test_scenario_error_follows_the_language(monkeypatch):
         parse_scenario_text(text, "s.toml")
     assert "newer version" in str(caught.value)
     assert "version plus récente" in caught.value.report("fr")
+
+
+# --- units -------------------------------------------------------------------------------
+
+#: Units that read the same in French and English (no catalogue entry needed).
+SAME_IN_BOTH = {"m²", "€", "€/h", "€/km", "kgCO2e/km", "coefficient"}
+
+
+def _schema_units() -> set[str]:
+    import typing
+
+    from pydantic import BaseModel
+
+    from tierslieux_sim.scenario.fields import field_meta
+    from tierslieux_sim.scenario.schema import Scenario
+
+    units: set[str] = set()
+    seen: set[type] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            meta = field_meta(model, name)
+            if meta and meta.unit:
+                units.add(meta.unit)
+            stack = [info.annotation]
+            while stack:
+                annotation = stack.pop()
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    walk(annotation)
+                stack.extend(typing.get_args(annotation))
+
+    walk(Scenario)
+    return units
+
+
+def test_every_schema_unit_reads_in_english():
+    from tierslieux_sim.i18n import has_message
+    from tierslieux_sim.scenario.fields import unit_text
+
+    units = _schema_units()
+    assert {"jours/mois", "€ HT/mois", "part", "ETP"} <= units
+    for unit in units:
+        if unit in SAME_IN_BOTH:
+            assert not has_message(f"unit.{unit}")
+            continue
+        assert has_message(f"unit.{unit}"), unit
+        assert unit_text(unit, "fr") == unit  # French: the schema's unit itself
+        english = unit_text(unit, "en")
+        assert english != unit, unit
+        assert not re.search(r"\b(jours?|mois|ans?|HT)\b", english), english
+    assert unit_text("jours/mois", "en") == "days/month"
+    assert unit_text("", "en") == ""
+
+
+def test_values_and_labels_show_english_units(default):
+    from tierslieux_sim.analysis.labels import format_value
+    from tierslieux_sim.scenario.fields import field_meta
+    from tierslieux_sim.scenario.schema import Site
+    from tierslieux_sim.ui.widgets import label_with_unit
+
+    assert format_value(6.0, "jours/mois", "en") == "6 days/month"
+    assert format_value(6.0, "jours/mois", "fr") == "6\u00a0jours/mois"
+    meta = field_meta(Site, "open_days_per_month")
+    assert label_with_unit(meta, "en").endswith("(days/month)")
+    assert label_with_unit(meta, "fr").endswith("(jours/mois)")

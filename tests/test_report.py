@@ -466,3 +466,8 @@ def test_no_line_break_before_french_punctuation_or_percent():
     assert " :" not in text and " %" not in text and " ;" not in text
     assert " ?" not in text and " !" not in text and "« " not in text and " »" not in text
     assert text.replace(NBSP, " ") == "« Fabrique » : 90 % des cas ; vraiment ? oui !"
+
+
+def test_english_report_shows_english_units(default_run):
+    section = _section(build_report_html(default_run, "en"), "hypotheses")
+    assert "days/month" in section and "jours/mois" not in section.split("</table>")[0]

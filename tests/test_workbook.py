@@ -353,3 +353,8 @@ def test_whole_numbers_show_no_decimals_and_tall_rows_read_from_the_top(rich_boo
     tall = [row for row in range(2, sheet.max_row + 1) if sheet.row_dimensions[row].height]
     assert tall and all(sheet.cell(row=row, column=1).alignment.vertical == "top"
                         for row in tall)
+
+
+def test_english_assumptions_show_english_units(english_book):
+    table = _table(english_book, "assumptions", "en").set_index(_col("key", "en"))
+    assert table.loc["site.open_days_per_month", _col("unit", "en")] == "days/month"

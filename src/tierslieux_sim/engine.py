@@ -10,6 +10,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .allocator import release_free_memory
+from .i18n import message
 from .model import run_model
 from .model.accounts import draw_indicators
 from .model.public_money import public_money_indicators
@@ -247,8 +248,9 @@ def simulate(
     central.add(0, 1, *run(central_input_values(plan), 1))
 
     collector = ResultsCollector(scenario, int(draws), keep=keep)
-    with tqdm(total=int(draws), disable=not progress, delay=1.0, unit="tirages",
-              desc="Simulation", leave=False) as bar:
+    with tqdm(total=int(draws), disable=not progress, delay=1.0,
+              unit=message("engine.progress_unit"), desc=message("engine.progress"),
+              leave=False) as bar:
         for start, stop in _chunks(int(draws), chunk_draws):
             values = draw_input_values(plan, seed_value, start, stop, sampling)
             collector.add(start, stop, *run(values, stop - start))

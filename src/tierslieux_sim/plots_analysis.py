@@ -28,6 +28,7 @@ from .plots import (
     _percent_axis,
     hatch,
 )
+from .scenario.fields import unit_text
 
 __all__ = ["reading_scatter", "reading_solve", "reading_tornado", "scatter_chart",
            "sobol_chart", "solve_chart", "tornado_chart"]
@@ -200,7 +201,7 @@ def scatter_chart(x: np.ndarray, y: np.ndarray, *, input_name: str, unit: str,
         customdata=[[format_value(c, unit, language), output.format(t, language)]
                     for c, t in zip(centres, trend, strict=True)],
         hovertemplate=f"{trend_name}<br>%{{customdata[0]}} → %{{customdata[1]}}<extra></extra>"))
-    x_title = f"{input_name} ({unit})" if unit else input_name
+    x_title = f"{input_name} ({unit_text(unit, language)})" if unit else input_name
     _layout(figure, language, title=message("plot.scatter.title", language,
                                             output=output.label(language), input=input_name),
             subtitle=message("plot.scatter.subtitle", language,
@@ -258,7 +259,7 @@ def solve_chart(result: SolveResult, language: str | None = None) -> go.Figure:
     _layout(figure, language, title=message("plot.solve.title", language, input=label),
             subtitle=message("plot.solve.subtitle", language,
                              draws=format_number(result.draws, 0, language)),
-            x_title=f"{label} ({result.unit})" if result.unit else label,
+            x_title=f"{label} ({unit_text(result.unit, language)})" if result.unit else label,
             y_title=output.label(language), hovermode="closest")
     figure.update_yaxes(**_value_axis(output, language, [*table["statistic"],
                                                          result.target.threshold]))

@@ -30,6 +30,7 @@ from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
 from .formatting import NBSP, format_eur, format_month, format_number, format_percent
 from .i18n import current_language, message
 from .results import Results
+from .scenario.fields import unit_text
 from .scenario.paths import get_path, uncertain_leaves
 from .scenario.sources import source_of
 
@@ -140,7 +141,7 @@ def _hypotheses(results: Results, language: str) -> str:
     rows = []
     for path, distribution in uncertain.items():
         unit = input_unit(scenario, path)
-        rows.append([input_label(scenario, path, language), unit,
+        rows.append([input_label(scenario, path, language), unit_text(unit, language),
                      *_law_text(distribution, unit, language),
                      _source_text(scenario, path, language)])
     headers = [message(f"report.col.{c}", language)

@@ -34,7 +34,7 @@ from .formatting import format_month, format_number
 from .i18n import current_language, message
 from .results import Results
 from .scenario.distributions import _Distribution
-from .scenario.fields import field_meta
+from .scenario.fields import field_meta, unit_text
 from .scenario.paths import join_path, path_parts
 from .scenario.sources import source_of
 
@@ -461,7 +461,7 @@ def _assumptions(results: Results, language: str) -> Sheet:
         row: dict[str, Any] = {
             _h("section", language): _section_label(scenario, section, language),
             _h("input", language): input_label(scenario, path, language),
-            _h("unit", language): unit,
+            _h("unit", language): unit_text(unit, language),
             _h("fixed_value", language): None, "Min": None,
             _h("probable", language): None, "Max": None,
             _h("median", language): None, _h("law", language): "",

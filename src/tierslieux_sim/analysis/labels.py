@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ..formatting import NBSP, format_number, format_percent
 from ..i18n import current_language, message
-from ..scenario.fields import FieldMeta, field_meta
+from ..scenario.fields import FieldMeta, field_meta, unit_text
 from ..scenario.paths import get_path, path_parts
 from ..scenario.schema import Scenario
 
@@ -90,7 +90,8 @@ def format_value(value: float, unit: str, language: str | None = None) -> str:
     number = format_number(value, _decimals(value), language)
     if not unit:
         return number
-    return f"{number}{NBSP}{unit}" if language == "fr" else f"{number} {unit}"
+    shown = unit_text(unit, language)
+    return f"{number}{NBSP}{shown}" if language == "fr" else f"{number} {shown}"
 
 
 def format_award(awarded: bool, language: str | None = None) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..i18n import has_message, message
 from .distributions import _Distribution
 
 
@@ -35,6 +36,19 @@ class FieldMeta:
 
     def help(self, language: str) -> str:
         return self.help_fr if language == "fr" else self.help_en
+
+    def unit_in(self, language: str | None = None) -> str:
+        """The unit as the reader reads it (see :func:`unit_text`)."""
+        return unit_text(self.unit, language)
+
+
+def unit_text(unit: str, language: str | None = None) -> str:
+    """A schema unit in the reader's language: the schema writes units in French (they also
+    serve as identifiers, e.g. ``part`` for a 0–1 share); the catalogue's ``unit.<unit>``
+    entries translate them (``jours/mois`` → ``days/month``). Units read the same in both
+    languages (``m²``, ``€``, ``kgCO2e/km``) have no entry."""
+    key = f"unit.{unit}"
+    return message(key, language) if unit and has_message(key) else unit
 
 
 _META_KEY = "x-tierslieux"

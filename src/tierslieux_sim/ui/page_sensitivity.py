@@ -17,6 +17,7 @@ from ..analysis.sensitivity import Tornado, tornado
 from ..analysis.solve import SolveResult, default_bounds, solve
 from ..i18n import message
 from ..scenario.distributions import _Distribution
+from ..scenario.fields import unit_text
 from ..scenario.files import parse_scenario_text, scenario_to_toml
 from ..scenario.paths import get_path, uncertain_leaves
 from ..scenario.schema import Scenario
@@ -153,7 +154,7 @@ def _solve_section(scenario: Scenario, text: str, draws: int, seed: int, languag
             threshold = st.number_input(message("ui.solve.threshold", language, symbol=symbol),
                                         min_value=0.0, value=start, step=10_000.0,
                                         key=f"solve:threshold:{name}")
-    unit = input_unit(scenario, vary)
+    unit = unit_text(input_unit(scenario, vary), language)
     try:
         low, high = default_bounds(scenario, vary)
     except AnalysisError:

@@ -29,7 +29,7 @@ TABLE_PREFIX = "table:"
 
 def label_with_unit(meta: FieldMeta, language: str) -> str:
     label = meta.label(language)
-    return f"{label} ({meta.unit})" if meta.unit else label
+    return f"{label} ({meta.unit_in(language)})" if meta.unit else label
 
 
 def _init(key: str, value: Any) -> None:
