@@ -183,3 +183,28 @@ def test_run_prints_territory_impacts(capsys):
     output = capsys.readouterr().out
     assert "Impacts pour le territoire :" in output
     assert "tCO2e sur 10 ans" in output and "bilan socio-économique actualisé" in output
+
+
+def test_command_line_works_without_the_optional_extras(tmp_path):
+    """A base install (no "ui", "dask" or "test" extra) runs, reports and analyses: the
+    command line needs only the core dependencies. The extras' packages are hidden from a
+    subprocess; `app` then says how to install Streamlit, without a traceback."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "for name in ('streamlit', 'dask', 'distributed', 'playwright'):\n"
+              "    sys.modules[name] = None  # the optional extras are not installed\n"
+              "from tierslieux_sim.cli import main\n"
+              "codes = [main(['run', '--draws', '100', '--seed', '1', '--out', sys.argv[1]]),\n"
+              "         main(['report', '--draws', '100', '--seed', '1', '-o', sys.argv[2]]),\n"
+              "         main(['sensitivity', '--draws', '100', '--seed', '1']),\n"
+              "         main(['app'])]\n"
+              "print('codes', codes)\n")
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "r.xlsx"), str(tmp_path / "r.html")],
+        capture_output=True, text=True, timeout=300)
+    assert "codes [0, 0, 0, 1]" in completed.stdout, completed.stderr[-2000:]
+    assert "Streamlit" in completed.stderr  # `app` says how to install it, no traceback
+    assert "Traceback" not in completed.stderr
+    assert (tmp_path / "r.xlsx").exists() and (tmp_path / "r.html").exists()
