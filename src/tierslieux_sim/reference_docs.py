@@ -16,15 +16,13 @@ from pydantic_core import PydanticUndefined
 
 from .scenario.distributions import _Distribution
 from .scenario.fields import field_meta
-from .scenario.schema import Scenario
+from .scenario.schema import Scenario, section_label
 
 DOCS_PATH = Path("docs") / "scenario-reference.md"
 
 
 def _section_labels(model: type[BaseModel]) -> tuple[str, str]:
-    extra = model.model_config.get("json_schema_extra") or {}
-    labels = extra.get("x-tierslieux-section", {}) if isinstance(extra, dict) else {}
-    return labels.get("label_fr", model.__name__), labels.get("label_en", model.__name__)
+    return section_label(model, "fr"), section_label(model, "en")
 
 
 def _nested_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:

@@ -36,6 +36,7 @@ from .results import Results
 from .scenario.distributions import _Distribution
 from .scenario.fields import field_meta, unit_text
 from .scenario.paths import join_path, path_parts
+from .scenario.schema import section_label
 from .scenario.sources import source_of
 
 #: Sheets in order (catalogue ids ``workbook.sheet.<id>``).
@@ -427,9 +428,7 @@ def _section_label(scenario, section: str, language: str) -> str:
     if isinstance(value, list):  # a top-level list (revenue lines…): the field's label
         meta = field_meta(type(scenario), section)
         return meta.label(language) if meta else section
-    extra = type(value).model_config.get("json_schema_extra") or {}
-    labels = extra.get("x-tierslieux-section", {}) if isinstance(extra, dict) else {}
-    return labels.get(f"label_{language}", section)
+    return section_label(type(value), language, section)
 
 
 def _unit_kind(unit: str) -> str:

@@ -12,7 +12,7 @@ import re
 import typing
 from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .distributions import UncertainNumber
@@ -58,8 +58,22 @@ _FUNDER_HELP_EN = (
     "the programme (DETR, DSIL, Fabrique → State; LEADER, ERDF → EU; other → other).")
 
 
+_SECTION_KEY = "x-tierslieux-section"
+
+
 def _section(fr: str, en: str) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"x-tierslieux-section": {"label_fr": fr, "label_en": en}})
+    return ConfigDict(json_schema_extra={_SECTION_KEY: {"label_fr": fr, "label_en": en}})
+
+
+def section_label(model: type[BaseModel], language: str, default: str | None = None) -> str:
+    """The French or English title a section declares with ``_section`` (``Site et
+    capacité``); ``default`` (else the class name) for a model that declares none."""
+    extra = model.model_config.get("json_schema_extra")
+    labels = extra.get(_SECTION_KEY) if isinstance(extra, dict) else None
+    label = labels.get(f"label_{language}") if isinstance(labels, dict) else None
+    if isinstance(label, str):
+        return label
+    return default if default is not None else model.__name__
 
 
 #: Control characters a TOML comment cannot hold (whitespace ones are turned into spaces).

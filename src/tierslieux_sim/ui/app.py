@@ -25,7 +25,7 @@ from ..results import Results
 from ..scenario.errors import ScenarioError
 from ..scenario.fields import field_meta
 from ..scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
-from ..scenario.schema import Scenario
+from ..scenario.schema import Scenario, section_label
 from ..workbook import workbook_bytes
 from . import data as scenario_data
 from .widgets import TABLE_PREFIX, WIDGET_PREFIX, label_with_unit, section_editor, table_editor
@@ -396,10 +396,7 @@ def page_inputs(language: str) -> Scenario:
         kind = scenario_data.field_kind(Scenario, name)
         meta = field_meta(Scenario, name)
         if kind == "section":
-            model = scenario_data.item_model(Scenario, name)
-            labels = model.model_config.get("json_schema_extra", {}).get(
-                "x-tierslieux-section", {})
-            title = labels.get(f"label_{language}", name)
+            title = section_label(scenario_data.item_model(Scenario, name), language, name)
         else:
             title = meta.label(language) if meta else name
         with st.expander(title, expanded=name in ("meta", "site")):

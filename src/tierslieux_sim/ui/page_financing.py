@@ -4,8 +4,6 @@ checked, and public money by funder, kind and per user, desk-day, job and inhabi
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -15,7 +13,7 @@ from ..formatting import format_eur, format_month, format_percent
 from ..i18n import message
 from ..results import Results
 from ..rules import RuleCheck
-from ..scenario.schema import Investment, PublicSupport, Scenario, Structure
+from ..scenario.schema import Investment, PublicSupport, Scenario, Structure, section_label
 from .app import charts_in_two_columns, run_current, validated_scenario
 from .widgets import section_editor, table_editor
 
@@ -28,17 +26,13 @@ RATIO_CARDS = {
 }
 
 
-def _section_label(model: Any, language: str) -> str:
-    return model.model_config["json_schema_extra"]["x-tierslieux-section"][f"label_{language}"]
-
-
 def _editors(language: str) -> None:
     """Owner, operator, VAT, public support, grants and subsidies, editable here too."""
     data = st.session_state["data"]
     errors: list[str] = []
     with st.expander(message("ui.financing.edit", language), expanded=False):
         for model, path in ((Structure, "structure"), (PublicSupport, "public_support")):
-            st.markdown(f"**{_section_label(model, language)}**")
+            st.markdown(f"**{section_label(model, language)}**")
             errors += section_editor(model, path, data, language)
         errors += table_editor(Investment, "grants", "investment.grants", data, language)
         errors += table_editor(Scenario, "operating_subsidies", "operating_subsidies", data,

@@ -9,7 +9,7 @@ import streamlit as st
 from .. import plots_territory
 from ..formatting import format_eur, format_number
 from ..i18n import message
-from ..scenario.schema import Scenario, Territory
+from ..scenario.schema import Scenario, Territory, section_label
 from .app import charts_in_two_columns, run_current, validated_scenario
 from .widgets import section_editor
 
@@ -21,8 +21,7 @@ def _range(values: np.ndarray, formatter, language: str) -> str:
 
 def page_territory(draws: int, seed: int, language: str) -> Scenario:
     with st.expander(message("plot.territory.valued", language) + " — "
-                     + Territory.model_config["json_schema_extra"]["x-tierslieux-section"][
-                         f"label_{language}"], expanded=False):
+                     + section_label(Territory, language), expanded=False):
         section_editor(Territory, "territory", st.session_state["data"], language)
     scenario = validated_scenario(language)
     results = run_current(scenario, draws, seed, language)
