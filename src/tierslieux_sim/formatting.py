@@ -5,6 +5,7 @@ units); ``€1,234,567``, ``12.5%``, ``Jan 2027`` in English."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from .i18n import current_language
@@ -48,6 +49,17 @@ def format_percent(rate: float, decimals: int = 0, language: str | None = None) 
     if number == "–":
         return number
     return f"{number}{NBSP}%" if language == "fr" else f"{number}%"
+
+
+#: A space that must not break a line: before French ``%``, ``:``, ``;``, ``?``, ``!``, ``»``
+#: and after ``«`` (typography, and no "90" at a line's end with "%" below).
+_UNBREAKABLE_SPACE = re.compile(r" (?=[%:;?!»])|(?<=«) ")
+
+
+def keep_with_punctuation(text: str) -> str:
+    """``text`` with a no-break space where a line must not break, before French
+    punctuation and ``%`` (the text reads the same)."""
+    return _UNBREAKABLE_SPACE.sub(NBSP, text)
 
 
 def format_month(month: date, language: str | None = None) -> str:

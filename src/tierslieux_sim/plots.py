@@ -29,7 +29,6 @@ on means and per-draw indicators still work; the monthly fan charts raise ``Valu
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -39,7 +38,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import TypeAdapter
 
-from .formatting import NBSP, format_eur, format_month, format_number, format_percent
+from .formatting import (
+    NBSP,
+    format_eur,
+    format_month,
+    format_number,
+    format_percent,
+    keep_with_punctuation,
+)
 from .i18n import LANGUAGES, current_language, has_message, message
 from .results import LINE_VARIABLES, Results
 from .scenario.distributions import Discrete, UncertainNumber, _Distribution
@@ -215,12 +221,12 @@ def _legend_rows(figure: go.Figure) -> int:
 
 
 def wrapped_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
-    """A long subtitle on several lines (``<br>``), never breaking before a French ``:`` or
-    ``;``; a short one unchanged."""
+    """A long subtitle on several lines (``<br>``), never breaking before French punctuation
+    (:func:`keep_with_punctuation`); a short one unchanged."""
     if len(text) <= width:
         return text
-    protected = re.sub(r" ([:;!?»])", NBSP + r"\1", text)
-    return "<br>".join(textwrap.wrap(protected, width, break_long_words=False))
+    return "<br>".join(textwrap.wrap(keep_with_punctuation(text), width,
+                                     break_long_words=False))
 
 
 def _layout(figure: go.Figure, language: str, *, title: str, subtitle: str, x_title: str,

@@ -8,7 +8,6 @@ colours, in tables)."""
 from __future__ import annotations
 
 import html
-import re
 import shutil
 import subprocess
 import tempfile
@@ -27,7 +26,13 @@ from . import __version__, plots, plots_analysis, plots_financing, plots_territo
 from .analysis.labels import format_value, input_label, input_unit
 from .analysis.outputs import parse_output
 from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
-from .formatting import NBSP, format_eur, format_month, format_number, format_percent
+from .formatting import (
+    format_eur,
+    format_month,
+    format_number,
+    format_percent,
+    keep_with_punctuation,
+)
 from .i18n import current_language, message
 from .results import Results
 from .scenario.fields import unit_text
@@ -88,14 +93,9 @@ def scenario_hash(results: Results) -> str:
     return results.scenario_hash()
 
 
-#: A space that must not break a line: before French ``%``, ``:``, ``;``, ``?``, ``!``,
-#: ``»`` and after ``«`` (typography, and no "90" at a line's end with "%" below).
-_UNBREAKABLE = re.compile(r" (?=[%:;?!»])|(?<=«) ")
-
-
 def _e(text: object) -> str:
     """Text for the page: escaped, with no line break before French punctuation."""
-    return html.escape(_UNBREAKABLE.sub(NBSP, str(text)))
+    return html.escape(keep_with_punctuation(str(text)))
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1,
@@ -449,7 +449,7 @@ def _method(results: Results, language: str) -> str:
                 money=format_eur(money, 0, language), year=year,
                 points=format_number(100 * probability, 1, language)),
     ]
-    colon = f"{NBSP}: " if language == "fr" else ": "
+    colon = plots._colon(language)
     definitions = "".join(
         f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong>{colon}"
         f"{_e(message(f'report.define.{term}', language))}</li>" for term in DEFINED_TERMS)
