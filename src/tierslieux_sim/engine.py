@@ -12,7 +12,8 @@ from tqdm.auto import tqdm
 from .allocator import release_free_memory
 from .i18n import message
 from .model import run_model
-from .model.accounts import draw_indicators
+from .model.accounts import autonomy_month, draw_indicators
+from .model.parties import budget_year_ranges, collectivity_indicators
 from .model.public_money import public_money_indicators
 from .model.territory import discount_factor, socio_economic_discount_rate, territory_indicators
 from .notices import Notice, emit
@@ -152,6 +153,32 @@ def territory_draw_indicators(accounts: Any, public_money_eur: np.ndarray, scena
     return indicators
 
 
+def operator_indicators(accounts: Any, n_draws: int, n_months: int) -> dict[str, np.ndarray]:
+    """Per draw: autonomy at full cost (renewals and public in-kind support included), what
+    the operator lacks at worst after every subsidy, its cash at the horizon, the balancing
+    subsidy voted (paid or not within the horizon), and grants and subsidies granted over
+    the horizon [€]."""
+    shape = (n_draws, n_months)
+    full = np.broadcast_to(accounts.full_costs_eur, shape)
+    own = np.broadcast_to(accounts.own_revenue_eur, shape)
+    subsidies_received = np.broadcast_to(accounts.subsidies_received_eur, shape)
+    return {
+        "full_cost_autonomy_month": autonomy_month(own, full),
+        "operator_shortfall_max_eur": accounts.operator_shortfall_eur[:, -1],
+        "operator_cash_at_horizon_eur": accounts.operator_cash_eur[:, -1],
+        "balancing_subsidy_voted_eur": np.broadcast_to(accounts.balancing_subsidy_voted_eur,
+                                                       shape).sum(axis=1),
+        "investment_grants_awarded_eur": np.broadcast_to(np.asarray(
+            sum(accounts.investment_grant_amounts_eur.values(), 0.0), dtype=float).reshape(-1),
+            (n_draws,)).copy(),
+        "investment_grants_paid_eur": np.broadcast_to(accounts.investment_grants_eur,
+                                                      shape).sum(axis=1),
+        "operating_subsidies_granted_eur": np.broadcast_to(accounts.subsidies_eur,
+                                                           shape).sum(axis=1),
+        "operating_subsidies_paid_eur": subsidies_received.sum(axis=1),
+    }
+
+
 def _resolve_seed(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
     """SPEC 7: an int, a Generator, a SeedSequence or None (fresh entropy, recorded)."""
     if seed is None:
@@ -225,6 +252,8 @@ def simulate(
 
     n_months = scenario.horizon_months
     opening_month_of_year = int(scenario.simulation.opening_month[5:7]) - 1
+    first_budget_year = int(scenario.simulation.opening_month[:4])
+    year_ranges = budget_year_ranges(n_months, opening_month_of_year)
 
     def run(values: dict[str, np.ndarray], n_draws: int):
         accounts = run_model(model_parameters(scenario, values), n_draws, n_months,
@@ -233,10 +262,14 @@ def simulate(
                                      accounts.cash_eur, accounts.balancing_subsidy_eur,
                                      np.broadcast_to(accounts.occupancy.occupancy_rate,
                                                      (n_draws, n_months)))
+        indicators.update(operator_indicators(accounts, n_draws, n_months))
         public_money = np.broadcast_to(accounts.public_money_eur, (n_draws, n_months))
         indicators["public_money_eur"] = public_money.sum(axis=1)
         indicators.update(territory_draw_indicators(accounts, public_money, scenario, values,
                                                     n_draws))
+        indicators.update(collectivity_indicators(
+            accounts.collectivity, year_ranges, first_budget_year,
+            discount_factor(indicators["discount_rate"][:, None], n_months)))
         indicators.update(public_money_indicators(
             accounts.public, np.broadcast_to(sum(accounts.occupancy.users_by_segment.values()),
                                              (n_draws, n_months)),

@@ -3,6 +3,8 @@ subsidies. Amounts in € per month, shaped ``(draws, months)`` or broadcastable
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .timeline import month_index
@@ -23,17 +25,44 @@ def investment_line_flows_eur(line: dict, cost_yearly_rate, n_months: int
 
     Renewals cost the first amount indexed by the cost indexation to their year.
     """
+    flows = investment_line_purchases_eur(line, cost_yearly_rate, n_months)
+    return flows.paid_eur, flows.depreciation_eur
+
+
+@dataclass
+class PurchaseFlows:
+    """One investment line's cash and depreciation, first purchase and renewals apart
+    [€/month]."""
+
+    first_paid_eur: np.ndarray
+    renewals_paid_eur: np.ndarray
+    first_depreciation_eur: np.ndarray
+    renewals_depreciation_eur: np.ndarray
+
+    @property
+    def paid_eur(self) -> np.ndarray:
+        return self.first_paid_eur + self.renewals_paid_eur
+
+    @property
+    def depreciation_eur(self) -> np.ndarray:
+        return self.first_depreciation_eur + self.renewals_depreciation_eur
+
+
+def investment_line_purchases_eur(line: dict, cost_yearly_rate, n_months: int) -> PurchaseFlows:
+    """Cash paid for a line and its straight-line depreciation, the first purchase apart from
+    the renewals (which cost the first amount indexed by the cost indexation to their year)."""
     months = month_index(n_months)
     lifetime_months = 12 * line["lifetime_years"]
-    spent = np.zeros((1, n_months))
-    depreciation = np.zeros((1, n_months))
-    for month in purchase_months(line["purchase_month"], line["lifetime_years"], line["renewed"],
-                                 n_months):
+    parts = [np.zeros((1, n_months)) for _ in range(4)]
+    for number, month in enumerate(purchase_months(line["purchase_month"], line["lifetime_years"],
+                                                   line["renewed"], n_months)):
         index = (1.0 + np.asarray(cost_yearly_rate)) ** (month // 12)
-        spent = spent + (months == month) * index
         in_service = (months >= month) & (months < month + lifetime_months)
-        depreciation = depreciation + in_service * index / lifetime_months
-    return line["amount_eur"] * spent, line["amount_eur"] * depreciation
+        which = 0 if number == 0 else 1
+        parts[which] = parts[which] + (months == month) * index
+        parts[2 + which] = parts[2 + which] + in_service * index / lifetime_months
+    amount = line["amount_eur"]
+    return PurchaseFlows(*(amount * part for part in parts))
 
 
 def initial_investment_eur(lines: list[dict]):

@@ -1,10 +1,12 @@
 """Public money by funder level and by kind, in-kind support, and the per-draw quantities
 the funding rules are checked on.
 
-Kinds of public money: investment grants (received), operating subsidies (accrued, aided
-contracts included), the balancing subsidy, in-kind support (premises lent free or at a
-reduced rent, seconded staff, equipment, services), the public share of the initial cash and
-the FCTVA. Funder levels: EU, State, Région, Département, communal block (EPCI or commune),
+Kinds of public money, in cash paid within the horizon: investment grants and operating
+subsidies (aided contracts included) when received, the balancing subsidy when paid, the
+public share of the initial cash, the FCTVA, and the collectivity's own money — its
+self-financing of the investment it owns, the cash advances it has not been repaid, minus
+the rent it receives (negative); in-kind support (premises lent free or at a reduced rent,
+seconded staff, equipment, services) is valued, not paid. Funder levels: EU, State, Région, Département, communal block (EPCI or commune),
 other. Valued volunteering is an in-kind contribution too, but not public money: it is kept
 apart.
 
@@ -20,7 +22,8 @@ import numpy as np
 from .timeline import active_months, year_index
 
 KINDS = ("investment_grants", "operating_subsidies", "balancing_subsidy", "in_kind",
-         "initial_contribution", "fctva")
+         "initial_contribution", "fctva", "owner_self_financing", "cash_advances",
+         "rent_received")
 FUNDERS = ("eu", "state", "region", "departement", "epci_commune", "other")
 #: Who pays a programme's money: DETR, DSIL and Fabriques de Territoire are State
 #: programmes; LEADER (FEADER) and FEDER are EU funds; the others name their level.

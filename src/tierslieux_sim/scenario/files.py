@@ -24,6 +24,7 @@ import tomlkit
 from pydantic import BaseModel, ValidationError
 from tomlkit.items import Table
 
+from ..notices import Notice, emit
 from .distributions import _Distribution
 from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
 from .paths import get_path, join_path
@@ -70,8 +71,35 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return migrated
 
 
+#: Management mode of a version-2 file, from its operator's legal form.
+_MODE_OF_OPERATOR = {"local_authority": "regie_spa", "association": "association_convention",
+                     "scic": "association_convention", "company": "rental"}
+
+
+def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 → 3: the management mode follows from the operator's legal form (a régie,
+    a subsidised association or SCIC, a company renting the premises); the premises belong to
+    the collectivity when it owns the investment, else to a private landlord; the operator is
+    VAT-registered (as version 2 assumed: amounts excluding VAT). A notice says so."""
+    migrated = copy.deepcopy(data)
+    structure = migrated.setdefault("structure", {})
+    if isinstance(structure, dict):
+        operator = structure.get("operator_type", "local_authority")
+        owner = structure.get("owner_type", "local_authority")
+        structure.setdefault("management_mode",
+                             _MODE_OF_OPERATOR.get(operator, "association_convention")
+                             if isinstance(operator, str) else "association_convention")
+        structure.setdefault("premises_owner",
+                             "collectivity" if owner == "local_authority" else "third_party")
+        emit(Notice("scenario_converted", {"found": 2, "expected": 3,
+                                           "mode": structure["management_mode"]}))
+    migrated["schema_version"] = 3
+    return migrated
+
+
 #: Migrations from an old ``schema_version`` to the next one.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2,
+                                                                      2: _migrate_2_to_3}
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 

@@ -21,7 +21,10 @@ from .fields import Section, described, require_unique_names
 #: Version 2 (issue 4): grants and subsidies typed by programme (was free text), funders,
 #: grant payment schedules, owner and operator, VAT and FCTVA, public support; version 1
 #: files are migrated on load (see ``scenario.files.MIGRATIONS``).
-SCHEMA_VERSION = 2
+#: Version 3 (issue 10): management mode, operator VAT status and owner of the premises in
+#: ``[structure]``; a ``[budget]`` section for the collectivity's flows to the operator
+#: (balancing subsidy per budget year, cash advances, equipment subsidies).
+SCHEMA_VERSION = 3
 
 PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership", "dedicated_desk", "office_seat")
 FLEX_PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership")
@@ -41,6 +44,13 @@ SupportFunder = Literal["lead_authority", "eu", "state", "region", "departement"
                         "other"]
 #: Legal forms of the owner of the investment and of the operator.
 StructureType = Literal["local_authority", "association", "scic", "company"]
+#: How the site is run (modes de gestion): an association or SCIC under a subsidy
+#: convention; a company or association renting the premises; a concession (public service
+#: delegation); direct management as an administrative (SPA) or an industrial and
+#: commercial public service (SPIC).
+ManagementMode = Literal["association_convention", "rental", "concession", "regie_spa",
+                         "regie_spic"]
+MANAGEMENT_MODES: tuple[str, ...] = typing.get_args(ManagementMode)
 
 
 _PROGRAMME_HELP_FR = (
@@ -617,12 +627,15 @@ class Structure(Section):
         help_fr="Année de versement du FCTVA (CGCT art. L1615-6) : n (communautés de communes "
                 "et d'agglomération, communes nouvelles), n_plus_1 (collectivités engagées dans "
                 "le plan de relance 2009), n_plus_2 (droit commun) ; not_eligible (ex. biens mis "
-                "à disposition d'un tiers non bénéficiaire, art. L1615-7). Ne s'applique qu'à "
-                "une collectivité maître d'ouvrage qui ne récupère pas la TVA.",
+                "à disposition d'un tiers pour une activité assujettie). Les biens confiés à une "
+                "association pour une mission d'intérêt général restent éligibles (CGCT art. "
+                "L1615-7). Ne s'applique qu'à une collectivité maître d'ouvrage qui ne récupère "
+                "pas la TVA.",
         help_en="Year the FCTVA is paid (CGCT art. L1615-6): n (communautés de communes and "
                 "d'agglomération, new communes), n_plus_1 (authorities committed to the 2009 "
                 "recovery plan), n_plus_2 (general rule); not_eligible (e.g. assets lent to a "
-                "third party that is not a beneficiary, art. L1615-7). Only for a local-"
+                "third party for a taxable activity). Assets entrusted to an association for a "
+                "general-interest mission stay eligible (CGCT art. L1615-7). Only for a local-"
                 "authority owner that does not recover VAT.")
     fctva_processing_delay_months: int = described(
         6, fr="Délai de traitement du FCTVA", en="FCTVA processing delay", unit="mois", ge=0,
@@ -631,6 +644,78 @@ class Structure(Section):
                 "instruction et versement).",
         help_en="Months added to the regime's lag in years (assumption: declaration, "
                 "processing and payment).")
+    management_mode: ManagementMode = described(
+        "association_convention", fr="Mode de gestion", en="Management mode",
+        help_fr="association_convention (association ou SCIC sous convention de subvention : la "
+                "collectivité peut voter une subvention d'équilibre) ; rental (société ou "
+                "association locataire des locaux, à ses risques) ; concession (délégation de "
+                "service public : le délégataire porte le risque d'exploitation) ; regie_spa "
+                "(régie directe, service public administratif : le budget général couvre le "
+                "déficit) ; regie_spic (régie, service public industriel et commercial : budget "
+                "annexe qui doit s'équilibrer par ses recettes, CGCT art. L2224-1 et L2224-2).",
+        help_en="association_convention (association or SCIC under a subsidy convention: the "
+                "collectivity may vote a balancing subsidy); rental (company or association "
+                "renting the premises, at its own risk); concession (public service "
+                "delegation: the concessionaire bears the operating risk); regie_spa (direct "
+                "management, administrative public service: the general budget covers the "
+                "deficit); regie_spic (direct management, industrial and commercial public "
+                "service: an annex budget that must balance from its own revenue, CGCT art. "
+                "L2224-1 and L2224-2).")
+    operator_vat: Literal["registered", "franchise"] = described(
+        "registered", fr="TVA du gestionnaire", en="Operator's VAT status",
+        help_fr="registered (assujetti : récupère la TVA sur ses achats et son loyer) ; "
+                "franchise (franchise en base, CGI art. 293 B : la TVA d'un loyer soumis à TVA "
+                "est une charge). Les prix et charges saisis s'entendent HT.",
+        help_en="registered (recovers VAT on its purchases and rent); franchise (VAT "
+                "exemption scheme, CGI art. 293 B: VAT on a rent subject to VAT is a cost). "
+                "Prices and costs are entered excluding VAT.")
+    premises_owner: Literal["collectivity", "third_party"] = described(
+        "collectivity", fr="Propriétaire des locaux", en="Owner of the premises",
+        help_fr="collectivity : la collectivité porteuse possède les locaux et perçoit le loyer "
+                "(recette de sa section de fonctionnement) ; third_party : un bailleur privé.",
+        help_en="collectivity: the lead local authority owns the premises and receives the "
+                "rent (revenue of its operating section); third_party: a private landlord.")
+
+
+class Budget(Section):
+    model_config = _section("Budget de la collectivité : subvention d'équilibre et avances",
+                            "The collectivity's budget: balancing subsidy and advances")
+
+    balancing_subsidy_basis: Literal["forecast", "previous_year_close"] = described(
+        "forecast", fr="Base de la subvention d'équilibre", en="Basis of the balancing subsidy",
+        help_fr="forecast : votée au budget primitif de chaque année civile sur le déficit "
+                "prévisionnel du gestionnaire et versée en janvier (ou au mois d'ouverture) ; "
+                "previous_year_close : votée sur les comptes clos de l'année précédente et "
+                "versée le mois indiqué de l'année suivante (la trésorerie du gestionnaire "
+                "porte le décalage). Sans objet en location et en concession.",
+        help_en="forecast: voted in each calendar year's budget on the operator's forecast "
+                "deficit and paid in January (or the opening month); previous_year_close: "
+                "voted on the previous year's closed accounts and paid in the given month of "
+                "the next year (the operator's cash carries the lag). Not used under rental "
+                "and concession.")
+    balancing_payment_month: int = described(
+        6, fr="Mois de versement après clôture", en="Payment month after the close",
+        unit="mois", ge=1, le=12,
+        help_fr="Mois civil (1 = janvier) où est versée la subvention d'équilibre votée sur les "
+                "comptes clos (base previous_year_close).",
+        help_en="Calendar month (1 = January) in which the balancing subsidy voted on closed "
+                "accounts is paid (previous_year_close basis).")
+    grant_cash_advance: bool = described(
+        True, fr="Avance remboursable en attendant les subventions",
+        en="Repayable cash advance while grants are awaited",
+        help_fr="Quand le gestionnaire porte l'investissement, la collectivité lui avance les "
+                "subventions d'investissement attendues au mois des travaux ; il la rembourse à "
+                "leur versement.",
+        help_en="When the operator owns the investment, the collectivity advances the awaited "
+                "investment grants in the month of the works; the operator repays it when they "
+                "are paid.")
+    renewals_equipment_subsidy: bool = described(
+        False, fr="Subvention d'équipement pour les renouvellements",
+        en="Equipment subsidy for renewals",
+        help_fr="Quand le gestionnaire possède les équipements, la collectivité paie leurs "
+                "renouvellements par une subvention d'équipement (section d'investissement).",
+        help_en="When the operator owns the equipment, the collectivity pays its renewals "
+                "with an equipment subsidy (investment section).")
 
 
 class FunderShare(Section):
@@ -729,7 +814,7 @@ class Scenario(Section):
 
     model_config = _section("Scénario", "Scenario")
 
-    schema_version: Literal[2] = described(
+    schema_version: Literal[3] = described(
         SCHEMA_VERSION, fr="Version du format", en="Format version")
     meta: Meta
     simulation: Simulation = Field(default_factory=Simulation)
@@ -746,6 +831,7 @@ class Scenario(Section):
     operating_subsidies: list[OperatingSubsidy] = described(
         [], fr="Subventions de fonctionnement", en="Operating subsidies")
     structure: Structure = Field(default_factory=Structure)
+    budget: Budget = Field(default_factory=Budget)
     public_support: PublicSupport = Field(default_factory=PublicSupport)
     correlations: list[Correlation] = described(
         [], fr="Corrélations", en="Correlations")
