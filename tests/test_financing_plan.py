@@ -77,25 +77,30 @@ def timing_runs(default):
     return runs
 
 
+def _collectivity_cumulative_cost(central) -> np.ndarray:
+    return np.cumsum(central.collectivity_net_cost_eur.to_numpy())
+
+
 def test_a_later_grant_leaves_a_deeper_cash_gap_for_exactly_its_delay(timing_runs):
+    """The collectivity owns the works: it bridges the grant, for exactly the delay, and the
+    operator's cash and balancing subsidy do not change (bridging is not public money)."""
     early, late = (timing_runs[name].central for name in ("early", "late"))
     amount = early.investment_grants_by_line_eur.sel(grant="DETR").sum().item()
     assert amount > 0
-    difference = (early.cash_eur - late.cash_eur).to_numpy()
+    difference = _collectivity_cumulative_cost(late) - _collectivity_cumulative_cost(early)
     np.testing.assert_allclose(difference[:4], 0.0, atol=1e-6)
     np.testing.assert_allclose(difference[4:16], amount, rtol=1e-12)   # cash advanced
     np.testing.assert_allclose(difference[16:], 0.0, atol=1e-6)        # then caught up
-    # the bridging shows in the balancing subsidy of year 1 (cash must stay ≥ 0 meanwhile)
-    year_1 = slice(0, 12)
-    assert (late.balancing_subsidy_eur[year_1].sum().item()
-            > early.balancing_subsidy_eur[year_1].sum().item() + 1_000.0)
-    assert late.cash_eur[year_1].min().item() < early.cash_eur[year_1].min().item()
+    np.testing.assert_allclose(late.cash_after_balancing_eur, early.cash_after_balancing_eur)
+    np.testing.assert_allclose(late.balancing_subsidy_eur, early.balancing_subsidy_eur)
+    assert (timing_runs["late"].central_indicators["public_money_eur"]
+            == pytest.approx(timing_runs["early"].central_indicators["public_money_eur"]))
 
 
 def test_an_advance_narrows_the_gap_by_its_share(timing_runs):
     late, advance = timing_runs["late"].central, timing_runs["advance"].central
     amount = late.investment_grants_by_line_eur.sel(grant="DETR").sum().item()
-    difference = (advance.cash_eur - late.cash_eur).to_numpy()
+    difference = _collectivity_cumulative_cost(late) - _collectivity_cumulative_cost(advance)
     np.testing.assert_allclose(difference[0], 0.0, atol=1e-6)
     np.testing.assert_allclose(difference[1:16], 0.3 * amount, rtol=1e-12)
     np.testing.assert_allclose(difference[16:], 0.0, atol=1e-6)
@@ -138,10 +143,12 @@ def test_vat_not_recovered_is_a_cost_partly_refunded_by_the_fctva(flat_default):
     fctva = taxed.fctva_eur.to_numpy()
     np.testing.assert_allclose(fctva[14:], expected[:-14], rtol=1e-12)  # N+1: 12 + 2 months
     np.testing.assert_array_equal(fctva[:14], 0.0)
-    # cash: VAT paid at purchase, the FCTVA received 14 months later (net cost ≈ 0.32 % HT)
+    # the owner's cash: VAT paid at purchase, the FCTVA received 14 months later (net cost
+    # ≈ 0.32 % HT); the operator's cash does not change
     paid_vat = VAT * base.investment_eur.to_numpy()
-    flow_change = (taxed.cash_flow_eur - base.cash_flow_eur).to_numpy()
-    np.testing.assert_allclose(flow_change, fctva - paid_vat, atol=1e-6)
+    cost_change = (taxed.collectivity_net_cost_eur - base.collectivity_net_cost_eur).to_numpy()
+    np.testing.assert_allclose(cost_change, paid_vat - fctva, atol=1e-6)
+    np.testing.assert_allclose(taxed.cash_flow_eur, base.cash_flow_eur, atol=1e-6)
     assert base.fctva_eur.sum().item() == 0.0
 
 
@@ -247,7 +254,7 @@ def _v1_text(default) -> str:
     skip = False
     for line in text.splitlines():
         if line.startswith("["):
-            skip = line.strip() in ("[structure]", "[public_support]") or line.startswith(
+            skip = line.strip() in ("[structure]", "[public_support]", "[budget]") or line.startswith(
                 ("[[investment.grants]]", "[[operating_subsidies]]"))
         if not skip:
             data_lines.append(line)
@@ -255,13 +262,14 @@ def _v1_text(default) -> str:
 
 
 def test_version_1_files_are_migrated(default):
-    scenario = parse_scenario_text(_v1_text(default), "v1.toml")
-    assert scenario.schema_version == SCHEMA_VERSION == 2
+    with pytest.warns(tl.TiersLieuxWarning, match="converti au format 3"):
+        scenario = parse_scenario_text(_v1_text(default), "v1.toml")
+    assert scenario.schema_version == SCHEMA_VERSION == 3
     assert [g.programme for g in scenario.investment.grants] == ["region", "other"]
     assert scenario.operating_subsidies[0].programme == "fabrique_de_territoire"
     assert scenario.structure == type(scenario.structure)()      # neutral defaults
     assert scenario.public_support == type(scenario.public_support)()
-    assert "schema_version = 2" in scenario_to_toml(scenario)
+    assert "schema_version = 3" in scenario_to_toml(scenario)
 
 
 def test_unknown_programme_is_an_error_in_version_2(default):

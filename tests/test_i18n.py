@@ -124,7 +124,7 @@ def test_unknown_language_is_refused():
 
 
 def test_scenario_error_follows_the_language(monkeypatch):
-    text = "schema_version = 3\n"
+    text = "schema_version = 4\n"
     with pytest.raises(ScenarioError) as caught:
         parse_scenario_text(text, "s.toml")
     assert "version plus récente" in str(caught.value)

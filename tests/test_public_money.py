@@ -57,7 +57,8 @@ def every_run(every_source):
 
 def test_every_kind_and_funder_is_present(every_run):
     sources = every_run.public_money_sources()
-    assert set(sources.columns.get_level_values("kind")) == set(KINDS)
+    # cash advances need an operator that owns the investment (tests/test_parties.py)
+    assert set(sources.columns.get_level_values("kind")) == set(KINDS) - {"cash_advances"}
     assert set(sources.columns.get_level_values("funder")) == {
         "eu", "state", "region", "departement", "epci_commune"}
 
@@ -75,10 +76,16 @@ def test_by_funder_and_by_kind_sum_to_the_total(every_run):
 
 
 def test_total_is_the_sum_of_the_public_flows_of_the_accounts(every_run):
-    """Computed apart: the monthly flows of the dataset, summed over months."""
+    """Computed apart from the monthly flows of the dataset, in cash: what third-party funders
+    pay (grants, subsidies and aided contracts received, FCTVA) plus what the collectivity
+    pays net (the works it owns, less the grants, FCTVA and loan it receives; the subsidies,
+    balancing subsidy and initial contribution it pays; less the rent it receives), plus
+    in-kind support valued. Grants appear once: received by the owner, not bridged twice."""
     ds = every_run.dataset
-    flows = (ds.investment_grants_eur + ds.subsidies_eur + ds.balancing_subsidy_eur
-             + ds.in_kind_rent_eur + ds.in_kind_support_eur + ds.fctva_eur).sum("month")
+    rent_received = ds.operating_costs_by_line_eur.sel(cost_line="rent")
+    flows = (ds.subsidies_received_eur + ds.balancing_subsidy_eur + ds.in_kind_rent_eur
+             + ds.in_kind_support_eur + ds.investment_eur - ds.loan_disbursed_eur
+             + ds.loan_repaid_eur + ds.interest_eur - rent_received).sum("month")
     initial = (every_run.scenario.simulation.initial_cash_eur
                * every_run.scenario.public_support.initial_cash_public_share)
     np.testing.assert_allclose(every_run.public_money_eur(), flows + initial, rtol=1e-12)
@@ -164,18 +171,19 @@ def test_programme_funders_cover_every_programme():
     assert set(PROGRAMME_FUNDER.values()) <= set(FUNDERS) == set(SCHEMA_FUNDERS)
 
 
-def test_neutral_defaults_keep_the_old_public_money(default):
-    """Without the new inputs, public money is what it was: grants received, operating
-    subsidies, balancing subsidy and the rent of premises lent free."""
+def test_neutral_defaults_count_the_collectivity_s_works_once(default):
+    """Without [structure] and [public_support], the collectivity owns the investment: public
+    money is the works it pays (its grants are part of them, not added), the operating
+    subsidies received, the balancing subsidy and the rent of premises lent free."""
     def edit(data):
         data.pop("structure")
         data.pop("public_support")
         data["costs"]["premises_lent_free"] = True
     results = tl.simulate(edit_scenario(default, edit), draws=100, seed=SEED)
     ds = results.dataset
-    old = (ds.investment_grants_eur + ds.subsidies_eur + ds.balancing_subsidy_eur
-           + ds.in_kind_rent_eur).sum("month")
-    np.testing.assert_allclose(results.public_money_eur(), old, rtol=1e-12)
+    expected = (ds.investment_eur + ds.subsidies_received_eur + ds.balancing_subsidy_eur
+                + ds.in_kind_rent_eur).sum("month")
+    np.testing.assert_allclose(results.public_money_eur(), expected, rtol=1e-12)
     assert ds.fctva_eur.sum().item() == 0.0 and ds.in_kind_support_eur.sum().item() == 0.0
     # everything the lead authority pays is at the communal block by default
     by_funder = results.public_money_by_funder()
@@ -261,9 +269,17 @@ def test_financing_page_shows_broken_rules_and_edits_the_structure():
     app.session_state["test_preset"] = "telecentre_rural"
     app.run()
     assert any("CGCT art. L1111-10" in warning.value for warning in app.warning)
+    # a régie is run by the local authority itself: the mode alone is refused, with the
+    # loader's message, and the scenario stays the last valid one …
+    app.selectbox(key="w:structure.management_mode").set_value("regie_spa").run()
+    assert not app.exception
+    assert any("incompatible avec le gestionnaire" in error.value for error in app.error)
+    assert app.session_state["scenario"].structure.management_mode == "association_convention"
+    # … until the operator follows
     app.selectbox(key="w:structure.operator_type").set_value("local_authority").run()
     assert not app.exception
     assert app.session_state["scenario"].structure.operator_type == "local_authority"
+    assert app.session_state["scenario"].structure.management_mode == "regie_spa"
 
 
 def test_financing_page_in_english():

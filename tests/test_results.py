@@ -179,9 +179,10 @@ def test_summary_rows_are_complete(default_run):
     quantiles = summary.statistic.isin(["p10", "p50", "p80", "p90"])
     assert summary[quantiles].mc_standard_error.isna().all()
     assert summary[~quantiles].mc_standard_error.notna().all()
-    finite_indicators = [c for c in default_run.indicators.columns if c != "autonomy_month"]
+    months = ("autonomy_month", "full_cost_autonomy_month")
+    finite_indicators = [c for c in default_run.indicators.columns if c not in months]
     for name in finite_indicators:
         assert set(summary[summary.indicator == name].statistic) == {
             "p10", "p50", "p80", "p90", "mean"}, name
-    assert set(summary[summary.indicator == "autonomy_month"].statistic) == {
-        "p10", "p50", "p80", "p90"}
+    for name in months:
+        assert set(summary[summary.indicator == name].statistic) == {"p10", "p50", "p80", "p90"}

@@ -42,7 +42,7 @@ def test_every_shipped_scenario_validates(path: Path):
     scenario = load_scenario(path)
     assert isinstance(scenario, Scenario)
     assert scenario.meta.name
-    assert tomllib.loads(path.read_text("utf-8"))["schema_version"] == 2
+    assert tomllib.loads(path.read_text("utf-8"))["schema_version"] == 3
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
@@ -176,8 +176,8 @@ def _label_above(lines: list[str], index: int) -> str:
 def test_saved_text_has_a_label_comment_before_every_key(build):
     text = scenario_to_toml(build())
     lines = text.splitlines()
-    assert "schema_version = 2" in lines
-    assert lines[lines.index("schema_version = 2") - 1] == "# Version du format"
+    assert "schema_version = 3" in lines
+    assert lines[lines.index("schema_version = 3") - 1] == "# Version du format"
     index = next(i for i, line in enumerate(lines) if line.startswith("surface_m2 = "))
     assert _label_above(lines, index) == "# Surface (m²)"
     assert lines[lines.index("[[demand.segments]]") + 1] == "# Nom du segment"
@@ -210,7 +210,7 @@ def test_product_mix_is_written_inline_after_its_label():
 
 def test_saved_text_is_plain_toml():
     text = scenario_to_toml(default_scenario())
-    assert tomllib.loads(text)["schema_version"] == 2
+    assert tomllib.loads(text)["schema_version"] == 3
     assert "True" not in text and "None" not in text
 
 

@@ -27,7 +27,7 @@ SOURCE = "essai.toml"
 
 #: A small valid scenario: two segments, three fixed cost lines, one grant, one correlation.
 BASE = """\
-schema_version = 1
+schema_version = 3
 
 [meta]
 name = "Essai"
@@ -146,7 +146,7 @@ class Case:
 
 CASES = [
     # unknown keys
-    Case("unknown_key_top_level", (("schema_version = 1", "schema_version = 1\nfoo = 1"),),
+    Case("unknown_key_top_level", (("schema_version = 3", "schema_version = 3\nfoo = 1"),),
          "foo", "extra_forbidden", ("clé inconnue", "trouvé 1"), ("unknown key", "found 1")),
     Case("unknown_key_in_list_item", ((SEG1_NAME, SEG1_NAME + "\nadoption_rat = 0.1"),),
          "demand.segments[1].adoption_rat", "extra_forbidden",
@@ -331,6 +331,13 @@ CASES = [
          (('opening_month = "2027-01"', 'opening_month = "01/2027"'),),
          "simulation.opening_month", "string_pattern_mismatch", ("trouvé '01/2027'",),
          ("found '01/2027'",)),
+    # management mode and operator
+    Case("regie_run_by_an_association",
+         (("[meta]", '[structure]\noperator_type = "association"\n'
+           'management_mode = "regie_spic"\n\n[meta]'),),
+         "structure.management_mode", "tl_management_mode",
+         ("« regie_spic » incompatible avec le gestionnaire « association »",),
+         ("'regie_spic' does not fit operator 'association'",)),
     # grants and correlations
     Case("grant_with_amount_and_rate", ((GRANT_RATE, GRANT_RATE + "\namount_eur = 10000"),),
          "investment.grants[0]", "tl_amount_or_rate",
@@ -396,16 +403,16 @@ def test_each_error_names_path_expected_and_found(case: Case, monkeypatch):
 # --- schema_version -------------------------------------------------------------------------
 
 VERSION_CASES = [
-    ("missing", "", "schema_version_missing", ("clé schema_version absente", "schema_version = 2"),
-     ("schema_version key is missing", "schema_version = 2")),
-    ("newer", "schema_version = 3", "schema_version_newer",
-     ("version plus récente (format 3)", "lit le format 2", "mettez tierslieux_sim à jour"),
-     ("newer version (format 3)", "reads format 2", "update tierslieux_sim")),
+    ("missing", "", "schema_version_missing", ("clé schema_version absente", "schema_version = 3"),
+     ("schema_version key is missing", "schema_version = 3")),
+    ("newer", "schema_version = 4", "schema_version_newer",
+     ("version plus récente (format 4)", "lit le format 3", "mettez tierslieux_sim à jour"),
+     ("newer version (format 4)", "reads format 3", "update tierslieux_sim")),
     ("older_without_migration", "schema_version = 0", "schema_version_unknown",
-     ("version du format inconnue : attendu 2, trouvé 0",),
-     ("unknown format version: expected 2, found 0",)),
-    ("text", 'schema_version = "1"', "schema_version_unknown", ("attendu 2, trouvé '1'",),
-     ("expected 2, found '1'",)),
+     ("version du format inconnue : attendu 3, trouvé 0",),
+     ("unknown format version: expected 3, found 0",)),
+    ("text", 'schema_version = "1"', "schema_version_unknown", ("attendu 3, trouvé '1'",),
+     ("expected 3, found '1'",)),
     ("bool", "schema_version = true", "schema_version_unknown", ("trouvé true",),
      ("found true",)),
 ]
@@ -414,7 +421,7 @@ VERSION_CASES = [
 @pytest.mark.parametrize(("line", "code", "fr", "en"), [case[1:] for case in VERSION_CASES],
                          ids=[case[0] for case in VERSION_CASES])
 def test_schema_version(line, code, fr, en, monkeypatch):
-    error = scenario_error(edited(("schema_version = 1", line)))
+    error = scenario_error(edited(("schema_version = 3", line)))
     assert len(error.problems) == 1
     assert_reported(error, "schema_version", code, fr, en, monkeypatch)
 
@@ -520,7 +527,7 @@ def test_several_errors_are_all_reported():
 
 
 def test_missing_sections_are_all_reported():
-    error = scenario_error("schema_version = 1\n")
+    error = scenario_error("schema_version = 3\n")
     assert [p.path for p in error.problems] == ["meta", "site", "demand", "prices"]
     assert all(p.code == "missing" for p in error.problems)
 

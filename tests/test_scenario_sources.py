@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: The smallest valid scenario, with a ``{site}`` slot for the [site] table's body.
 MINIMAL = """\
-schema_version = 2
+schema_version = 3
 
 [meta]
 name = "Essai"
@@ -160,7 +160,7 @@ def test_comments_change_no_error_message():
         reports.append(caught.value.report("fr"))
     assert reports[0] == reports[1] and "site.surface_m2" in reports[0]
     with pytest.raises(ScenarioError) as caught:
-        parse_scenario_text("# source\nschema_version = 2\nname = \n", "s.toml")
+        parse_scenario_text("# source\nschema_version = 3\nname = \n", "s.toml")
     problem = caught.value.problems[0]
     assert (problem.code, problem.line) == ("toml_syntax", 3)
 

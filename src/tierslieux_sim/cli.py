@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import headline
 from .allocator import keep_large_arrays_on_the_heap
 from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
 from .cli_analysis import add_analysis_commands, draws_argument
@@ -95,6 +96,7 @@ def kpi_report(results: Results) -> str:
         ",", "\u202f" if current_language() == "fr" else ","), seed=results.seed,
         sampling=results.sampling,
         opening=format_month(pd.Timestamp(scenario.simulation.opening_month + "-01").date())), ""]
+    lines += [*headline.text_report(results), ""]
 
     table = results.yearly_kpis()
     headers = [message("cli.col_year"), message("cli.col_autonomy"),

@@ -45,7 +45,7 @@ MIN_TIMELINE_MONTHS = 12
 MONTHS_AFTER_LAST_PAYMENT = 3
 #: Colours of the kinds of public money (colour-blind safe, Okabe & Ito; greys for in kind).
 KIND_COLOURS = dict(zip(KINDS, ("#0072B2", "#009E73", "#D55E00", SUBSIDY_GREYS[1], "#CC79A7",
-                                "#56B4E9"), strict=True))
+                                "#56B4E9", "#E69F00", SUBSIDY_GREYS[0], "#F0E442"), strict=True))
 
 
 def funder_label(funder: str, language: str | None = None) -> str:

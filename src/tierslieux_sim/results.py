@@ -31,6 +31,7 @@ MONTHLY_VARIABLES = (
     "cash_flow_eur", "cash_eur", "balancing_subsidy_eur", "cash_after_balancing_eur",
     "in_kind_rent_eur", "public_money_eur", "fctva_eur", "in_kind_support_eur",
     "km_avoided", "co2_avoided_tco2e", "hours_saved", "local_spending_eur",
+    "collectivity_net_cost_eur", "grants_released_eur",
 )
 #: Variables with a line dimension: variable → dimension name.
 LINE_VARIABLES = {
@@ -40,6 +41,7 @@ LINE_VARIABLES = {
     "operating_costs_by_line_eur": "cost_line",
     "subsidies_by_line_eur": "subsidy_line",
     "investment_grants_by_line_eur": "grant",
+    "collectivity_budget_eur": "budget_line",
 }
 
 
@@ -58,14 +60,16 @@ def _monthly_arrays(accounts: MonthlyAccounts, shape: tuple[int, int]
         "co2_avoided_tco2e": accounts.territory.co2_avoided_tco2e,
         "hours_saved": accounts.territory.hours_saved,
         "local_spending_eur": accounts.territory.local_spending_eur,
+        "collectivity_net_cost_eur": accounts.collectivity.net_cost_eur,
     }
     arrays: dict[str, tuple[np.ndarray, list[str]]] = {}
     for name in MONTHLY_VARIABLES:
         value = sources[name] if name in sources else getattr(accounts, name)
         arrays[name] = (np.broadcast_to(np.asarray(value, dtype=float), shape), [])
     lines_by_variable = {"users_by_segment": occupancy.users_by_segment,
+                         "collectivity_budget_eur": accounts.collectivity.lines,
                          **{name: getattr(accounts, name) for name in LINE_VARIABLES
-                            if name != "users_by_segment"}}
+                            if name not in ("users_by_segment", "collectivity_budget_eur")}}
     for name, lines in lines_by_variable.items():
         # Filled line by line in a contiguous (line, draw, month) block, exposed as a
         # (draw, month, line) view: strided writes into the last axis are several times slower.
@@ -207,10 +211,85 @@ class Results:
     def horizon_years(self) -> int:
         return self.scenario.simulation.horizon_years
 
-    def autonomy_probability(self, year: int) -> float:
-        """Share of draws autonomous by the end of ``year`` (counted from 1)."""
-        months = self.indicators["autonomy_month"].to_numpy()
+    def autonomy_probability(self, year: int, basis: str = "operating") -> float:
+        """Share of draws autonomous by the end of ``year`` of operation (counted from 1):
+        ``basis="operating"`` (own revenue covers operating costs) or ``"full_cost"``
+        (renewals' depreciation and public in-kind support included)."""
+        name = "autonomy_month" if basis == "operating" else "full_cost_autonomy_month"
+        months = self.indicators[name].to_numpy()
         return float(np.mean(np.nan_to_num(months, nan=np.inf) <= 12 * year))
+
+    # --- the collectivity's budget ---------------------------------------------------------
+
+    @property
+    def budget_years(self) -> list[int]:
+        """The budget (calendar) years of the horizon, from the opening year (the first and
+        last may be partial)."""
+        first = int(self.scenario.simulation.opening_month[:4])
+        count = sum(1 for name in self.indicators
+                    if name.startswith("net_cost_") and name[9:13].isdigit() and len(name) == 17)
+        return list(range(first, first + count))
+
+    def collectivity_cost_by_budget_year(self) -> pd.DataFrame:
+        """The net cost to the collectivity per budget year, in cash paid [€]: one row per
+        year, columns ``investment_p50``, ``investment_p80``, ``operating_p50``,
+        ``operating_p80``, ``net_p10`` … ``net_p90``, ``net_mean`` and ``net_central`` (the
+        central case); ``months`` in the year within the horizon. Costs are positive,
+        receipts (grants, FCTVA, rent) negative; P50s of the sections do not add up to the
+        P50 of the net cost."""
+        opening_month = int(self.scenario.simulation.opening_month[5:7])
+        rows = []
+        for index, year in enumerate(self.budget_years):
+            row: dict[str, float] = {"budget_year": year}
+            months = 12 - (opening_month - 1) if index == 0 else 12
+            elapsed = (12 - (opening_month - 1)) + 12 * (index - 1) if index else 0
+            row["months"] = min(months, self.scenario.horizon_months - elapsed)
+            for section, name in (("investment", f"net_cost_investment_{year}_eur"),
+                                  ("operating", f"net_cost_operating_{year}_eur")):
+                p50, p80 = np.quantile(self.indicators[name].to_numpy(), [0.5, 0.8])
+                row[f"{section}_p50"], row[f"{section}_p80"] = p50, p80
+            net = self.indicators[f"net_cost_{year}_eur"].to_numpy()
+            for label, q in QUANTILES.items():
+                row[f"net_{label}"] = float(np.quantile(net, q))
+            row["net_mean"] = float(net.mean())
+            row["net_central"] = float(self.central_indicators[f"net_cost_{year}_eur"])
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("budget_year")
+
+    def collectivity_budget_lines(self, statistic: str = "central") -> pd.DataFrame:
+        """The collectivity's project budget line by line (rows) and budget year (columns)
+        [€, costs positive, receipts negative], with a ``section`` column (``investment`` or
+        ``operating``): the central case (``statistic="central"``) or the mean over draws
+        (``"mean"``, also in summary mode)."""
+        from .model.parties import BUDGET_LINES
+
+        source = self.central if statistic == "central" else self.monthly_mean
+        lines = source["collectivity_budget_eur"]
+        years = source["month"].dt.year
+        table = lines.groupby(years.rename("budget_year")).sum("month").to_pandas()
+        table = table.T if "budget_line" not in table.index.names else table
+        if table.index.name != "budget_line":
+            table = table.T
+        table.insert(0, "section", [BUDGET_LINES[line] for line in table.index])
+        return table
+
+    def public_money_reconciliation(self) -> pd.DataFrame:
+        """Granted versus paid within the horizon, mean over draws [€]: investment grants
+        (amounts awarded), operating subsidies (amounts of the years within the horizon) and
+        the balancing subsidy (voted); ``beyond_horizon`` is what is paid later."""
+        rows = []
+        pairs = (("investment_grants", "investment_grants_awarded_eur",
+                  "investment_grants_paid_eur"),
+                 ("operating_subsidies", "operating_subsidies_granted_eur",
+                  "operating_subsidies_paid_eur"),
+                 ("balancing_subsidy", "balancing_subsidy_voted_eur", "balancing_subsidy_eur"))
+        for kind, granted, paid in pairs:
+            granted_mean = float(self.indicators[granted].mean())
+            paid_mean = float(self.indicators[paid].mean())
+            rows.append({"kind": kind, "granted_eur": granted_mean,
+                         "paid_within_horizon_eur": paid_mean,
+                         "beyond_horizon_eur": granted_mean - paid_mean})
+        return pd.DataFrame(rows).set_index("kind")
 
     def public_money_eur(self) -> pd.Series:
         """Public money per draw over the horizon [€]: investment grants received, operating
@@ -384,22 +463,28 @@ class Results:
         rows = []
         for name, column in self.indicators.items():
             values = column.to_numpy()
-            if name == "autonomy_month":
+            month = name in ("autonomy_month", "full_cost_autonomy_month")
+            if month:
                 values = np.nan_to_num(values, nan=np.inf)
-            finite = values[np.isfinite(values)] if name != "autonomy_month" else values
+            finite = values[np.isfinite(values)] if not month else values
             if finite.size == 0:
                 continue
             quantiles = np.quantile(finite, list(QUANTILES.values()), method="linear") if (
-                name != "autonomy_month") else np.quantile(values, list(QUANTILES.values()),
-                                                           method="inverted_cdf")
+                not month) else np.quantile(values, list(QUANTILES.values()),
+                                            method="inverted_cdf")
             rows += [(name, statistic, float(q), np.nan)
                      for statistic, q in zip(QUANTILES, quantiles, strict=True)]
-            if name != "autonomy_month":
+            if not month:
                 standard_error = float(finite.std(ddof=1) / np.sqrt(finite.size)) if (
                     finite.size > 1) else np.nan
                 rows.append((name, "mean", float(finite.mean()), standard_error))
         probabilities = {f"autonomy_by_year_{year}": self.autonomy_probability(year)
                          for year in range(1, self.horizon_years + 1)}
+        probabilities.update({
+            f"full_cost_autonomy_by_year_{year}": self.autonomy_probability(year, "full_cost")
+            for year in range(1, self.horizon_years + 1)})
+        probabilities["operator_short_of_cash"] = float(
+            np.mean(self.indicators["operator_shortfall_max_eur"].to_numpy() > 0))
         probabilities["cash_ever_negative"] = float(
             np.mean(self.indicators["min_cash_eur"].to_numpy() < 0))
         for name, p in probabilities.items():

@@ -24,6 +24,18 @@ import numpy as np
 #: Modes in which the collectivity covers the operator's deficit with a balancing subsidy
 #: voted per budget year. Under rental and concession the operator bears its own risk.
 MODES_WITH_BALANCING = ("association_convention", "regie_spa", "regie_spic")
+#: The management mode a scenario implies when it names none, from its operator's legal form.
+MODE_OF_OPERATOR = {"local_authority": "regie_spa", "association": "association_convention",
+                    "scic": "association_convention", "company": "rental"}
+
+
+def management_mode(structure: dict) -> str:
+    """The scenario's management mode, or (``auto``) the one its operator's legal form
+    implies."""
+    mode = structure["management_mode"]
+    return MODE_OF_OPERATOR[structure["operator_type"]] if mode == "auto" else mode
+
+
 #: Lines of the collectivity's project budget: name → section.
 BUDGET_LINES = {
     "works_and_equipment_paid": "investment",

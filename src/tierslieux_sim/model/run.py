@@ -344,9 +344,11 @@ def two_parties(p: dict, shape: tuple[int, int], opening_month_of_year: int,
         lines["grants_received"] = -investment.grants_eur
         if fctva_applies(structure):
             lines["fctva_received"] = -investment.fctva_eur
-        lines["loan_drawn"] = -loan_disbursed_eur
-        lines["loan_principal_repaid"] = loan_repaid_eur
-        lines["interest_paid"] = interest_eur
+        loan = p["loan"]["amount_eur"]
+        if isinstance(loan, np.ndarray) or loan > 0:  # same lines in every chunk of draws
+            lines["loan_drawn"] = -loan_disbursed_eur
+            lines["loan_principal_repaid"] = loan_repaid_eur
+            lines["interest_paid"] = interest_eur
     else:
         operator_depreciation, operator_interest = investment.depreciation_eur, interest_eur
         operator_flow = (operator_flow + investment.grants_eur + investment.fctva_eur
@@ -375,7 +377,7 @@ def two_parties(p: dict, shape: tuple[int, int], opening_month_of_year: int,
     cash_flow = np.broadcast_to(operator_flow, shape)
     cash_before = accounts.cash_position_eur(opening_cash, cash_flow)
     year_ranges = parties.budget_year_ranges(n_months, opening_month_of_year)
-    if structure["management_mode"] not in parties.MODES_WITH_BALANCING:
+    if parties.management_mode(structure) not in parties.MODES_WITH_BALANCING:
         balancing = voted = np.zeros(shape)
     elif budget["balancing_subsidy_basis"] == "forecast":
         balancing = parties.balancing_subsidy_forecast_eur(cash_before, year_ranges)
@@ -386,7 +388,7 @@ def two_parties(p: dict, shape: tuple[int, int], opening_month_of_year: int,
             opening_month_of_year)
     shares = public_money.balancing_subsidy_shares(support["balancing_subsidy_split"], lead)
     lead_share = shares.get(lead, 0.0)
-    if structure["management_mode"] in parties.MODES_WITH_BALANCING and lead_share > 0:
+    if parties.management_mode(structure) in parties.MODES_WITH_BALANCING and lead_share > 0:
         flows_between["balancing_subsidy"] = balancing * lead_share
         lines["balancing_subsidy_paid"] = balancing * lead_share
     operator_cash = cash_before + np.cumsum(balancing, axis=1)
@@ -447,7 +449,7 @@ def public_money_of_run(p: dict, shape: tuple[int, int], investment: InvestmentF
     if any(position["aided_contract_support_rate"] > 0 and position["aided_contract_months"] > 0
            for position in p["staff"]):
         add(sources, "operating_subsidies", "state", subsidy_received_lines[AIDED_CONTRACTS_LINE])
-    if structure["management_mode"] in parties.MODES_WITH_BALANCING:
+    if parties.management_mode(structure) in parties.MODES_WITH_BALANCING:
         shares = public_money.balancing_subsidy_shares(support["balancing_subsidy_split"], lead)
         for funder, monthly in public_money.split_by_funder(both.balancing_subsidy_eur,
                                                             shares).items():
@@ -492,7 +494,7 @@ def funding_rule_inputs(p: dict, shape: tuple[int, int], investment: InvestmentF
     undertaking also receives the investment grants.
     """
     structure, n_months = p["structure"], shape[1]
-    mode = structure["management_mode"]
+    mode = parties.management_mode(structure)
     grants, subsidies = p["investment"]["grants"], p["operating_subsidies"]
     inputs: dict[str, np.ndarray] = {}
     if structure["owner_type"] == "local_authority" and p["investment"]["lines"]:

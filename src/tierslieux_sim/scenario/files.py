@@ -71,28 +71,17 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return migrated
 
 
-#: Management mode of a version-2 file, from its operator's legal form.
-_MODE_OF_OPERATOR = {"local_authority": "regie_spa", "association": "association_convention",
-                     "scic": "association_convention", "company": "rental"}
-
-
 def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 2 → 3: the management mode follows from the operator's legal form (a régie,
-    a subsidised association or SCIC, a company renting the premises); the premises belong to
-    the collectivity when it owns the investment, else to a private landlord; the operator is
-    VAT-registered (as version 2 assumed: amounts excluding VAT). A notice says so."""
+    """Version 2 → 3: the premises belong to the collectivity when it owns the investment,
+    else to a private landlord; the management mode is left absent (it follows from the
+    operator's legal form). A notice says so."""
     migrated = copy.deepcopy(data)
     structure = migrated.setdefault("structure", {})
     if isinstance(structure, dict):
-        operator = structure.get("operator_type", "local_authority")
         owner = structure.get("owner_type", "local_authority")
-        structure.setdefault("management_mode",
-                             _MODE_OF_OPERATOR.get(operator, "association_convention")
-                             if isinstance(operator, str) else "association_convention")
         structure.setdefault("premises_owner",
                              "collectivity" if owner == "local_authority" else "third_party")
-        emit(Notice("scenario_converted", {"found": 2, "expected": 3,
-                                           "mode": structure["management_mode"]}))
+    emit(Notice("scenario_converted", {"found": data.get("schema_version"), "expected": 3}))
     migrated["schema_version"] = 3
     return migrated
 

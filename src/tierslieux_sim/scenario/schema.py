@@ -48,8 +48,8 @@ StructureType = Literal["local_authority", "association", "scic", "company"]
 #: convention; a company or association renting the premises; a concession (public service
 #: delegation); direct management as an administrative (SPA) or an industrial and
 #: commercial public service (SPIC).
-ManagementMode = Literal["association_convention", "rental", "concession", "regie_spa",
-                         "regie_spic"]
+ManagementMode = Literal["auto", "association_convention", "rental", "concession",
+                         "regie_spa", "regie_spic"]
 MANAGEMENT_MODES: tuple[str, ...] = typing.get_args(ManagementMode)
 
 
@@ -645,15 +645,18 @@ class Structure(Section):
         help_en="Months added to the regime's lag in years (assumption: declaration, "
                 "processing and payment).")
     management_mode: ManagementMode = described(
-        "association_convention", fr="Mode de gestion", en="Management mode",
-        help_fr="association_convention (association ou SCIC sous convention de subvention : la "
+        "auto", fr="Mode de gestion", en="Management mode",
+        help_fr="auto = déduit du gestionnaire (local_authority → regie_spa ; association, "
+                "scic → association_convention ; company → rental). association_convention (association ou SCIC sous convention de subvention : la "
                 "collectivité peut voter une subvention d'équilibre) ; rental (société ou "
                 "association locataire des locaux, à ses risques) ; concession (délégation de "
                 "service public : le délégataire porte le risque d'exploitation) ; regie_spa "
                 "(régie directe, service public administratif : le budget général couvre le "
                 "déficit) ; regie_spic (régie, service public industriel et commercial : budget "
                 "annexe qui doit s'équilibrer par ses recettes, CGCT art. L2224-1 et L2224-2).",
-        help_en="association_convention (association or SCIC under a subsidy convention: the "
+        help_en="auto = from the operator (local_authority → regie_spa; association, scic → "
+                "association_convention; company → rental). association_convention (association "
+                "or SCIC under a subsidy convention: the "
                 "collectivity may vote a balancing subsidy); rental (company or association "
                 "renting the premises, at its own risk); concession (public service "
                 "delegation: the concessionaire bears the operating risk); regie_spa (direct "
@@ -675,6 +678,17 @@ class Structure(Section):
                 "(recette de sa section de fonctionnement) ; third_party : un bailleur privé.",
         help_en="collectivity: the lead local authority owns the premises and receives the "
                 "rent (revenue of its operating section); third_party: a private landlord.")
+
+    @model_validator(mode="after")
+    def _mode_fits_operator(self) -> Structure:
+        """A régie is run by the local authority itself; the other modes by another body."""
+        mode = self.management_mode
+        if mode != "auto" and mode.startswith("regie") != (self.operator_type
+                                                              == "local_authority"):
+            raise PydanticCustomError(
+                "tl_management_mode", "management mode {mode} does not fit operator {operator}",
+                {"mode": mode, "operator": self.operator_type, "at": "management_mode"})
+        return self
 
 
 class Budget(Section):
