@@ -97,3 +97,32 @@ def test_list_tables_round_trip_and_report_bad_cells():
     _, errors = rows_from_frame(Segment, frame, "Segments", "fr")
     assert errors == ["Segments, ligne 2, colonne « Population cible » : nombre, « min / probable"
                       " / max » ou loi attendu, trouvé « beaucoup »"]
+
+
+@pytest.mark.parametrize("number, step, expected", [
+    (24.999999999999993, 5.0, 25.0),
+    (0.028000000000000004, None, 0.028),
+    (7.333333333333333, 1.0, 7.333),
+    (12345.678, 100.0, 12346.0),
+    (0.7499999999, 0.01, 0.75),
+    (0.0, 1.0, 0.0),
+])
+def test_values_written_by_the_dashboard_are_rounded(number, step, expected):
+    assert data.round_number(number, step) == expected
+
+
+def test_rounded_value_rounds_a_range_and_keeps_whole_numbers():
+    assert data.rounded_value({"dist": "pert", "min": 7.500000000000001, "mode": 15.0,
+                               "max": 24.999999999999993, "shape": 4.0}, 0.5) == {
+        "dist": "pert", "min": 7.5, "mode": 15.0, "max": 25.0, "shape": 4.0}
+    assert data.rounded_value(12) == 12
+
+
+def test_list_problems_name_only_the_edited_list():
+    scenario_data = data.scenario_data(default_scenario())
+    scenario_data["site"]["flex_desks"] = -3  # a problem elsewhere is not this table's
+    rows = [dict(row) for row in scenario_data["staff"]]
+    rows[0]["fte"] = -1
+    problems = data.list_problems(scenario_data, "staff", rows)
+    assert [problem.path for problem in problems] == ["staff[0].fte"]
+    assert data.list_problems(scenario_data, "staff", scenario_data["staff"]) == []

@@ -8,6 +8,7 @@ text, the number of draws and the seed.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -28,7 +29,17 @@ from ..scenario.files import parse_scenario_text, preset_names, preset_scenario,
 from ..scenario.schema import Scenario, section_label
 from ..workbook import workbook_bytes
 from . import data as scenario_data
-from .widgets import TABLE_PREFIX, WIDGET_PREFIX, label_with_unit, section_editor, table_editor
+from .widgets import (
+    TABLE_PREFIX,
+    WIDGET_PREFIX,
+    forget_choices,
+    label_with_unit,
+    refused_tables,
+    remember_choice,
+    restore_choices,
+    section_editor,
+    table_editor,
+)
 
 FAST_DRAWS, PRECISE_DRAWS = 2_000, 10_000
 DEFAULT_SEED = 1
@@ -49,6 +60,8 @@ LEVER_PATHS = (
     "demand.segments[0].months_to_maturity",
 )
 LEVER_PREFIX = "lever:"
+#: The option of "Scénario type" that stands for the file the user loaded.
+FILE_OPTION = "file:"
 
 
 # --- state ---------------------------------------------------------------------------------
@@ -74,18 +87,43 @@ def _nice_ceiling(value: float) -> float:
     return 10 * exponent
 
 
+@functools.cache
+def typical_value(path: str) -> float:
+    """The largest probable value of an input among the preset scenarios: the scale of a
+    lever whose loaded value says nothing of it (a price of 0 for a desk kind not offered)."""
+    values = [scenario_data.probable_value(value) for value in (
+        scenario_data.get_path(scenario_data.scenario_data(preset_scenario(name)), path)
+        for name in preset_names()) if value is not None and not isinstance(value, bool)]
+    return max(values, default=0.0)
+
+
+def _nice_step(span: float) -> float:
+    """A round slider step of about ``span`` (1, 2 or 5 times a power of ten)."""
+    exponent = 10 ** math.floor(math.log10(span))
+    for factor in (1, 2, 5):
+        if factor * exponent >= span * 0.999:
+            return factor * exponent
+    return 10 * exponent
+
+
 def lever_range(path: str, value: Any) -> tuple[float, float, float]:
-    """Slider range and step of a lever, set when a scenario is loaded (stable while it moves)."""
+    """Slider range and step of a lever, set when a scenario is loaded (stable while it moves).
+
+    From the field's minimum to a round number above 2.5 times the loaded probable value,
+    capped by the field's maximum; a loaded value of 0 (a kind of desk the site does not
+    offer) says nothing of the scale, so the value typical of the presets stands in for it and
+    the range never collapses to a sliver such as 0–1 €/month."""
     model, name = _field_of(path)
     meta = field_meta(model, name)
     probable = scenario_data.probable_value(value)
     low = 0.0 if meta is None or meta.minimum is None else float(meta.minimum)
-    high = _nice_ceiling(max(2.5 * probable, low + 1))
+    scale = probable if probable > 0 else typical_value(path)
+    high = _nice_ceiling(max(2.5 * scale, low + 1))
     if meta is not None and meta.maximum is not None:
         high = min(high, float(meta.maximum))
     if scenario_data.field_kind(model, name) == "int":
         return low, max(high, low + 1), 1.0
-    return low, high, _nice_ceiling((high - low) / 100)
+    return low, high, _nice_step((high - low) / 100)
 
 
 def slider_format(step: float) -> str:
@@ -99,6 +137,8 @@ def load_into_session(scenario: Scenario) -> None:
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith((WIDGET_PREFIX, TABLE_PREFIX, LEVER_PREFIX)):
             del st.session_state[key]
+    forget_choices(WIDGET_PREFIX)
+    st.session_state["lever_anchors"] = {}
     data = scenario_data.scenario_data(scenario)
     st.session_state["data"] = data
     st.session_state["scenario"] = scenario
@@ -109,7 +149,12 @@ def load_into_session(scenario: Scenario) -> None:
 
 
 def _on_preset_change() -> None:
-    load_into_session(preset_scenario(st.session_state["preset"]))
+    choice = st.session_state["preset"]
+    loaded = st.session_state.get("loaded_file")
+    if choice == FILE_OPTION and loaded is not None:  # back to the file loaded earlier
+        load_into_session(parse_scenario_text(loaded["text"], loaded["file"]))
+    elif choice != FILE_OPTION:
+        load_into_session(preset_scenario(choice))
 
 
 def init_session() -> None:
@@ -138,6 +183,11 @@ def validated_scenario(language: str) -> Scenario:
     for dropped in scenario_data.prune_correlations(st.session_state["data"]):
         st.info(message("ui.correlation_dropped", language, a=dropped.get("a"),
                         b=dropped.get("b")))
+    refused = refused_tables()
+    if refused:
+        st.warning(message("ui.refused_pending", language, tables=", ".join(
+            f"« {_table_label(path, language)} »" if language == "fr"
+            else f"“{_table_label(path, language)}”" for path in refused)))
     try:
         scenario = scenario_data.validated(st.session_state["data"])
     except ScenarioError as error:
@@ -149,49 +199,73 @@ def validated_scenario(language: str) -> Scenario:
     return scenario
 
 
+def _table_label(path: str, language: str) -> str:
+    meta = field_meta(*_field_of(path))
+    return meta.label(language) if meta else path
+
+
 # --- sidebar -------------------------------------------------------------------------------
 
 def sidebar_language() -> str:
     st.session_state.setdefault("lang", current_language())  # TIERSLIEUX_LANG, else French
     return st.sidebar.selectbox(
-        "Langue / Language", LANGUAGES, key="lang",
+        "Langue / Language", LANGUAGES, key="lang", on_change=restore_choices,
         format_func=lambda code: {"fr": "Français", "en": "English"}[code])
 
 
+def _on_upload() -> None:
+    """A file was chosen: load it (before the rerun, so "Scénario type" can name it), or say
+    why not and keep the current scenario."""
+    uploaded = st.session_state.get("upload")
+    if uploaded is None:  # the file was removed from the uploader: keep the scenario
+        return
+    language = st.session_state.get("lang", current_language())
+    try:
+        text = uploaded.getvalue().decode("utf-8")
+        scenario = parse_scenario_text(text, uploaded.name)
+    except UnicodeDecodeError:
+        st.session_state["upload_message"] = (
+            "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
+            + message("validation.file_encoding", language))
+    except ScenarioError as error:
+        st.session_state["upload_message"] = (
+            "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
+            + error.report(language).replace("\n", "\n\n"))
+    else:
+        load_into_session(scenario)
+        st.session_state["loaded_file"] = {"text": text, "file": uploaded.name,
+                                           "name": scenario.meta.name}
+        st.session_state["preset"] = FILE_OPTION
+        st.session_state["upload_message"] = (
+            "success", message("ui.upload_ok", language, name=scenario.meta.name,
+                               file=uploaded.name))
+
+
+def _preset_label(choice: str, loaded: dict[str, str] | None, language: str) -> str:
+    if choice == FILE_OPTION and loaded is not None:
+        return message("ui.preset_file", language, name=loaded["name"], file=loaded["file"])
+    return preset_scenario(choice).meta.name
+
+
 def sidebar_scenario(language: str) -> None:
-    names = preset_names()
-    st.sidebar.selectbox(message("ui.preset", language), names, key="preset",
-                         format_func=lambda name: preset_scenario(name).meta.name,
-                         on_change=_on_preset_change)
-    uploaded = st.sidebar.file_uploader(message("ui.upload", language), type=["toml"],
-                                        key="upload")
-    if uploaded is not None and st.session_state.get("upload_done") != uploaded.file_id:
-        st.session_state["upload_done"] = uploaded.file_id
-        try:
-            scenario = parse_scenario_text(uploaded.getvalue().decode("utf-8"), uploaded.name)
-        except UnicodeDecodeError:
-            st.session_state["upload_message"] = (
-                "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
-                + message("validation.file_encoding", language))
-        except ScenarioError as error:
-            st.session_state["upload_message"] = (
-                "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
-                + error.report(language).replace("\n", "\n\n"))
-        else:
-            load_into_session(scenario)
-            st.session_state["upload_message"] = (
-                "success", message("ui.upload_ok", language, name=scenario.meta.name,
-                                   file=uploaded.name))
+    loaded = st.session_state.get("loaded_file")
+    options = preset_names() + ([FILE_OPTION] if loaded is not None else [])
+    remember_choice("preset", st.sidebar.selectbox(
+        message("ui.preset", language), options, key="preset",
+        format_func=lambda choice: _preset_label(choice, loaded, language),
+        on_change=_on_preset_change))
+    st.sidebar.file_uploader(message("ui.upload", language), type=["toml"], key="upload",
+                             on_change=_on_upload)
     if "upload_message" in st.session_state:
         kind, text = st.session_state["upload_message"]
         (st.sidebar.error if kind == "error" else st.sidebar.success)(text)
 
 
 def sidebar_precision(language: str) -> tuple[int, int]:
-    draws = st.sidebar.radio(
+    draws = remember_choice("draws", st.sidebar.radio(
         message("ui.draws_mode", language), (FAST_DRAWS, PRECISE_DRAWS), key="draws",
         format_func=lambda n: message("ui.draws_fast" if n == FAST_DRAWS else "ui.draws_precise",
-                                      language, draws=f"{n:,}".replace(",", "\u202f")))
+                                      language, draws=f"{n:,}".replace(",", "\u202f"))))
     with st.sidebar.expander(message("ui.advanced", language)):
         st.session_state.setdefault("seed", DEFAULT_SEED)
         seed = st.number_input(message("ui.seed", language), min_value=0, step=1, key="seed",
@@ -207,6 +281,40 @@ def sidebar_download(scenario: Scenario, language: str) -> None:
 
 
 # --- results page --------------------------------------------------------------------------
+
+def _on_lever_change(path: str) -> None:
+    """A lever moved: its input's probable value follows (a range is scaled with it), rounded
+    to the lever's precision. Only a move writes: showing a lever never changes the data."""
+    data = st.session_state["data"]
+    model, name = _field_of(path)
+    meta = field_meta(model, name)
+    assert meta is not None
+    chosen = st.session_state[f"{LEVER_PREFIX}{path}"]
+    if scenario_data.field_kind(model, name) == "bool":
+        scenario_data.set_path(data, path, bool(chosen))
+        return
+    step = st.session_state["lever_ranges"][path][2]
+    value = scenario_data.get_path(data, path)
+    # Moves scale the value the lever started from, so rounding never accumulates over moves;
+    # a value changed elsewhere since (the Assumptions page) becomes the new start.
+    anchors = st.session_state.setdefault("lever_anchors", {})
+    anchor, last_written = anchors.get(path, (value, value))
+    if last_written != value:
+        anchor = value
+    moved = scenario_data.rounded_value(
+        scenario_data.with_probable_value(anchor, chosen, meta.minimum, meta.maximum), step)
+    anchors[path] = (anchor, moved)
+    scenario_data.set_path(data, path, moved)
+
+
+def _lever_shown(key: str, value: Any, low: float, high: float, step: float, integer: bool
+                 ) -> None:
+    """Put the data's probable value on the slider when it differs (an edit on another page,
+    a load), clipped to the slider's range: the slider shows the data, never the reverse."""
+    shown = min(max(scenario_data.probable_value(value), low), high)
+    if key not in st.session_state or abs(st.session_state[key] - shown) > step / 2:
+        st.session_state[key] = int(round(shown)) if integer else float(shown)
+
 
 def levers(language: str) -> None:
     data = st.session_state["data"]
@@ -225,23 +333,22 @@ def levers(language: str) -> None:
         key = f"{LEVER_PREFIX}{path}"
         with columns[index % 3]:
             if scenario_data.field_kind(model, name) == "bool":
-                st.session_state.setdefault(key, bool(value))
-                scenario_data.set_path(data, path, st.toggle(label, key=key,
-                                                             help=meta.help(language) or None))
+                if st.session_state.get(key) != bool(value):
+                    st.session_state[key] = bool(value)
+                st.toggle(label, key=key, help=meta.help(language) or None,
+                          on_change=_on_lever_change, args=(path,))
                 continue
             low, high, step = st.session_state["lever_ranges"][path]
-            probable = scenario_data.probable_value(value)
-            if scenario_data.field_kind(model, name) == "int":
-                st.session_state.setdefault(key, int(probable))
-                chosen = st.slider(label, int(low), int(high), step=1, key=key,
-                                   help=meta.help(language) or None)
+            integer = scenario_data.field_kind(model, name) == "int"
+            _lever_shown(key, value, low, high, 1.0 if integer else step, integer)
+            if integer:
+                st.slider(label, int(low), int(high), step=1, key=key,
+                          help=meta.help(language) or None,
+                          on_change=_on_lever_change, args=(path,))
             else:
-                st.session_state.setdefault(key, float(min(max(probable, low), high)))
-                chosen = st.slider(label, float(low), float(high), step=float(step), key=key,
-                                   format=slider_format(step), help=meta.help(language) or None)
-            if chosen != probable:
-                scenario_data.set_path(data, path, scenario_data.with_probable_value(
-                    value, chosen, meta.minimum, meta.maximum))
+                st.slider(label, float(low), float(high), step=float(step), key=key,
+                          format=slider_format(step), help=meta.help(language) or None,
+                          on_change=_on_lever_change, args=(path,))
 
 
 def _quantiles(values: np.ndarray, *probabilities: float) -> list[float]:
@@ -390,6 +497,7 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
 def page_inputs(language: str) -> Scenario:
     data = st.session_state["data"]
     cell_errors: list[str] = []
+    refused = refused_tables()
     for name in Scenario.model_fields:
         if name == "schema_version":
             continue
@@ -399,14 +507,14 @@ def page_inputs(language: str) -> Scenario:
             title = section_label(scenario_data.item_model(Scenario, name), language, name)
         else:
             title = meta.label(language) if meta else name
-        with st.expander(title, expanded=name in ("meta", "site")):
+        refused_inside = any(path == name or path.startswith(f"{name}.") for path in refused)
+        with st.expander(title, expanded=name in ("meta", "site") or refused_inside):
             if kind == "section":
                 cell_errors += section_editor(scenario_data.item_model(Scenario, name), name,
                                               data, language)
             else:
                 cell_errors += table_editor(Scenario, name, name, data, language)
-    for error in cell_errors:
-        st.error(error)
+    # Refused table edits are shown under their table; the page ends with the whole check.
     return validated_scenario(language)
 
 
@@ -492,8 +600,9 @@ def main() -> None:
     language = sidebar_language()
     st.title(message("ui.title", language))
     st.caption(message("ui.subtitle", language))
-    page = st.sidebar.radio(message("ui.page", language), tuple(PAGES), key="page",
-                            format_func=lambda p: message(f"ui.page.{p}", language))
+    page = remember_choice("page", st.sidebar.radio(
+        message("ui.page", language), tuple(PAGES), key="page",
+        format_func=lambda p: message(f"ui.page.{p}", language)))
     sidebar_scenario(language)
     draws, seed = sidebar_precision(language)
     scenario = (page_inputs(language) if page == "inputs"

@@ -7,6 +7,7 @@ No Streamlit here: these helpers are unit-tested on their own.
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 import types
 import typing
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..scenario.distributions import _Distribution
+from ..scenario.errors import Problem, ScenarioError
 from ..scenario.edits import (  # noqa: F401
     probable_value,
     prune_correlations,
@@ -32,6 +34,57 @@ from ..scenario.schema import Scenario
 def validated(data: dict[str, Any], source: str = "tableau de bord") -> Scenario:
     """Validate edited data; raises :class:`~tierslieux_sim.ScenarioError`."""
     return scenario_from_dict(copy.deepcopy(data), source)
+
+
+def list_problems(data: dict[str, Any], path: str, rows: list[dict[str, Any]]) -> list[Problem]:
+    """What the loader says about the list at ``path`` if its items became ``rows`` (the
+    rest of the scenario as it is); problems elsewhere in the scenario are not counted."""
+    candidate = copy.deepcopy(data)
+    set_path(candidate, path, rows)
+    try:
+        scenario_from_dict(candidate, "tableau de bord")
+    except ScenarioError as error:
+        return [problem for problem in error.problems
+                if problem.path == path or problem.path.startswith((f"{path}[", f"{path}."))]
+    return []
+
+
+# --- values written by the dashboard: rounded to the field's precision ------------------------
+
+SIGNIFICANT_DIGITS = 4
+_DISTRIBUTION_NUMBERS = ("min", "mode", "max", "p5", "p95", "lower", "upper", "mean", "sd")
+
+
+def round_number(number: float, step: float | None = None,
+                 significant: int = SIGNIFICANT_DIGITS) -> float:
+    """``number`` rounded to the precision of the field as the dashboard edits it: the
+    decimals of ``step`` (a slider's step) or ``significant`` significant digits, whichever
+    is finer; the integer part is never rounded. Clears float noise from scaled ranges:
+    ``24.999999999999993`` → ``25.0``, ``0.028000000000000004`` → ``0.028``."""
+    number = float(number)
+    if number == 0 or not math.isfinite(number):
+        return number
+    step_decimals = 0 if not step or step >= 1 else math.ceil(-math.log10(step) - 1e-9)
+    significant_decimals = significant - 1 - math.floor(math.log10(abs(number)))
+    return round(number, max(step_decimals, significant_decimals, 0))
+
+
+def rounded_value(value: Any, step: float | None = None) -> Any:
+    """A number, or a distribution's data table, with every number rounded by
+    :func:`round_number` (whole numbers and texts are left as they are)."""
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return round_number(value, step)
+    if isinstance(value, dict):
+        rounded = dict(value)
+        for key in _DISTRIBUTION_NUMBERS:
+            if isinstance(rounded.get(key), float):
+                rounded[key] = round_number(rounded[key], step)
+        if isinstance(rounded.get("values"), list):
+            rounded["values"] = [rounded_value(v, step) for v in rounded["values"]]
+        return rounded
+    return value
 
 
 # --- compact text of an uncertain value (tables) --------------------------------------------

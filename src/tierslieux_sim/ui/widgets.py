@@ -18,13 +18,40 @@ import streamlit as st
 from pydantic import BaseModel
 
 from .. import plots
+from ..formatting import format_number
 from ..i18n import message
+from ..reference import reference_value
 from ..scenario.fields import FieldMeta, field_meta
 from ..scenario.sources import sources_after_list_edit
+from ..territory import REFERENCE_DEFAULTS
 from . import data as scenario_data
 
 WIDGET_PREFIX = "w:"
 TABLE_PREFIX = "table:"
+#: Session key of the options shown by choice widgets (radio, select) at the last run.
+CHOICES_KEY = "choices_shown"
+
+
+def remember_choice(key: str, value: Any) -> Any:
+    """Note the option a radio or select widget shows, so it can be given back after a
+    language switch (Streamlit keeps the option's *label*, which the switch changes)."""
+    st.session_state.setdefault(CHOICES_KEY, {})[key] = value
+    return value
+
+
+def restore_choices() -> None:
+    """On a language switch (a callback, before the rerun): every choice widget on screen
+    keeps the option it showed instead of losing its selection."""
+    for key, value in st.session_state.get(CHOICES_KEY, {}).items():
+        if key in st.session_state:
+            st.session_state[key] = value
+
+
+def forget_choices(*prefixes: str) -> None:
+    """Drop the remembered options of widgets whose keys start with ``prefixes``."""
+    shown = st.session_state.get(CHOICES_KEY, {})
+    for key in [key for key in shown if key.startswith(prefixes)]:
+        del shown[key]
 
 
 def label_with_unit(meta: FieldMeta, language: str) -> str:
@@ -65,25 +92,54 @@ def number_input(meta: FieldMeta, key: str, value: float, language: str, *, inte
         help=meta.help(language) or None)
 
 
-def uncertain_editor(meta: FieldMeta, path: str, data: dict, language: str) -> None:
+def reference_default(path: str) -> tuple[float, str] | None:
+    """The reference value (and its source) the model uses when an optional input at
+    ``path`` is left out, e.g. the ADEME emission factor of a car."""
+    section, _, name = path.rpartition(".")
+    if section != "territory" or name not in REFERENCE_DEFAULTS:
+        return None
+    reference = reference_value(REFERENCE_DEFAULTS[name])
+    return float(reference.value), f"{reference.source}, {reference.as_of}"
+
+
+def uncertain_editor(meta: FieldMeta, path: str, data: dict, language: str, *,
+                     optional: bool = False) -> None:
     """A fixed value or a "min / probable / max" range (PERT) with a small curve of the
-    resulting distribution; a law of another kind read from a file can be kept as is."""
+    resulting distribution; a law of another kind read from a file can be kept as is. An
+    optional input left out (``optional``) offers "reference value" and stays left out until
+    the user chooses another mode: showing a value never changes it."""
     value = scenario_data.get_path(data, path)
     modes = ["fixed", "range"]
+    if optional:
+        modes.insert(0, "reference")
     if isinstance(value, dict) and value.get("dist") != "pert":
         modes.append("file")
     mode_key = f"{WIDGET_PREFIX}{path}#mode"
-    start_mode = ("fixed" if not isinstance(value, dict)
+    start_mode = ("reference" if value is None and optional
+                  else "fixed" if not isinstance(value, dict)
                   else "range" if value.get("dist") == "pert" else "file")
     _init(mode_key, start_mode)
+    if st.session_state[mode_key] not in modes:  # e.g. a stale "file" once the law changed
+        st.session_state[mode_key] = start_mode
     st.markdown(f"**{label_with_unit(meta, language)}**", help=meta.help(language) or None)
-    mode = st.radio(label_with_unit(meta, language), modes, key=mode_key, horizontal=True,
-                    label_visibility="collapsed",
-                    format_func=lambda m: message(f"ui.mode.{m}", language))
-    probable = scenario_data.probable_value(value) if value is not None else 0.0
-    if mode == "fixed":
-        new_value: Any = number_input(meta, f"{WIDGET_PREFIX}{path}#value", probable, language,
-                                      label=message("ui.probable", language))
+    mode = remember_choice(mode_key, st.radio(
+        label_with_unit(meta, language), modes, key=mode_key, horizontal=True,
+        label_visibility="collapsed", format_func=lambda m: message(f"ui.mode.{m}", language)))
+    reference = reference_default(path)
+    if value is not None:
+        probable = scenario_data.probable_value(value)
+    else:  # from "reference value": start from the reference the model was using
+        probable = reference[0] if reference else 0.0
+    if mode == "reference":
+        new_value: Any = None
+        if reference is not None:
+            st.caption(message("ui.reference_value", language,
+                               value=format_number(reference[0], _decimals(reference[0]),
+                                                   language),
+                               unit=meta.unit_in(language), source=reference[1]))
+    elif mode == "fixed":
+        new_value = number_input(meta, f"{WIDGET_PREFIX}{path}#value", probable, language,
+                                 label=message("ui.probable", language))
     elif mode == "range":
         if isinstance(value, dict) and value.get("dist") == "pert":
             low, high = float(value["min"]), float(value["max"])
@@ -93,6 +149,7 @@ def uncertain_editor(meta: FieldMeta, path: str, data: dict, language: str) -> N
                 low = max(low, meta.minimum)
             if meta.maximum is not None:
                 high = min(high, meta.maximum)
+            low, high = scenario_data.round_number(low), scenario_data.round_number(high)
         columns = st.columns(3)
         bounds = []
         for column, name, start in zip(columns, ("min", "probable", "max"),
@@ -100,17 +157,32 @@ def uncertain_editor(meta: FieldMeta, path: str, data: dict, language: str) -> N
             with column:
                 bounds.append(number_input(meta, f"{WIDGET_PREFIX}{path}#{name}", start, language,
                                            label=message(f"ui.{name}", language)))
-        new_value = {"dist": "pert", "min": bounds[0], "mode": bounds[1], "max": bounds[2]}
+        new_value = {**(value if isinstance(value, dict) and value.get("dist") == "pert"
+                        else {"dist": "pert"}),
+                     "min": bounds[0], "mode": bounds[1], "max": bounds[2]}
     else:
         new_value = value
         st.caption(scenario_data.uncertain_to_text(value))
-    scenario_data.set_path(data, path, new_value)
+    if new_value != value:  # showing a value never rewrites it
+        scenario_data.set_path(data, path, new_value)
     if isinstance(new_value, dict):
         try:
             st.plotly_chart(plots.distribution_curve(new_value, language=language),
                             key=f"{WIDGET_PREFIX}{path}#curve", config={"displayModeBar": False})
         except (ValueError, ArithmeticError):
             pass  # an inconsistent range is reported by the validation below
+
+
+def _decimals(number: float) -> int:
+    """Decimals that show a reference value's significant digits (0.193 → 3, 10.6 → 1)."""
+    text = f"{number:.4g}"
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _optional(model: type[BaseModel], name: str) -> bool:
+    """A field that may be left out (its absence means "use the default or reference")."""
+    field = model.model_fields[name]
+    return not field.is_required() and field.default is None
 
 
 def plain_editor(model: type[BaseModel], name: str, path: str, data: dict, language: str) -> None:
@@ -123,7 +195,7 @@ def plain_editor(model: type[BaseModel], name: str, path: str, data: dict, langu
     value = scenario_data.get_path(data, path)
     help_text = meta.help(language) or None
     if kind == "uncertain":
-        uncertain_editor(meta, path, data, language)
+        uncertain_editor(meta, path, data, language, optional=_optional(model, name))
         return
     if kind == "bool":
         _init(key, bool(value))
@@ -139,7 +211,10 @@ def plain_editor(model: type[BaseModel], name: str, path: str, data: dict, langu
     else:
         _init(key, "" if value is None else str(value))
         new_value = st.text_input(label_with_unit(meta, language), key=key, help=help_text)
-    scenario_data.set_path(data, path, new_value)
+        if new_value == "" and value is None:
+            new_value = None  # a text left out stays left out
+    if new_value != value:  # showing a value never rewrites it
+        scenario_data.set_path(data, path, new_value)
 
 
 def section_editor(model: type[BaseModel], path: str, data: dict, language: str) -> list[str]:
@@ -257,30 +332,82 @@ def rows_from_frame(item: type[BaseModel], frame: pd.DataFrame, table_label: str
     return rows, errors
 
 
+def _problem_text(item: type[BaseModel], path: str, problem: scenario_data.Problem,
+                  table_label: str, language: str) -> str:
+    """The loader's message for a cell, where an official looks for it (table, row, column),
+    with the key path for technicians: ``Équipe, ligne 1, colonne « ETP » : doit être ≥ 0
+    (staff[0].fte)``."""
+    parts = scenario_data.path_parts(problem.path[len(path):].lstrip("."))
+    if not parts or not isinstance(parts[0], int):
+        return f"{table_label} : {problem.describe(language)} (`{problem.path}`)"
+    row, column = parts[0] + 1, ".".join(str(part) for part in parts[1:])
+    labels = {column_id: field_meta(model, name) for column_id, name, model, _ in _columns(item)}
+    meta = labels.get(column)
+    if meta is None and column in item.model_fields:  # a nested section as a whole (mix)
+        meta = field_meta(item, column)
+    text = message("ui.table_problem" if column else "ui.table_problem_row", language,
+                   table=table_label, row=row, column=meta.label(language) if meta else column,
+                   problem=problem.describe(language))
+    return f"{text} (`{problem.path}`)"
+
+
+def refused_tables() -> list[str]:
+    """Data paths of the tables whose last edit was refused (and is still on screen)."""
+    return [key[len(TABLE_PREFIX):-len(":refused")] for key, refusal in st.session_state.items()
+            if isinstance(key, str) and key.startswith(TABLE_PREFIX)
+            and key.endswith(":refused") and refusal]
+
+
 def table_editor(model: type[BaseModel], name: str, path: str, data: dict, language: str
                  ) -> list[str]:
-    """A list (segments, lines, staff, grants…) as an editable table with add/remove rows."""
+    """A list (segments, lines, staff, grants…) as an editable table with add/remove rows.
+
+    An edit the loader accepts goes into the scenario data; an edit it refuses (a cell that
+    cannot be read, a negative number of people…) does not: the refusal is shown under the
+    table with the loader's message, the table keeps showing what the user typed (also after
+    visiting other pages) and the scenario stays as it was. Returns the refusal messages.
+
+    Streamlit keeps the user's edits (the editor's state) only while the editor stays on
+    screen: a fresh editor (first visit, coming back to the page, language switch) starts from
+    the data, or from the refused edit, never from an older table.
+    """
     item = scenario_data.item_model(model, name)
     meta = field_meta(model, name)
     table_label = meta.label(language) if meta else name
     current = scenario_data.get_path(data, path) or []
-    signature_key, version_key = f"{TABLE_PREFIX}{path}:signature", f"{TABLE_PREFIX}{path}:version"
+    prefix = f"{TABLE_PREFIX}{path}"
+    base_key, version_key, refused_key = f"{prefix}:base", f"{prefix}:version", f"{prefix}:refused"
     signature = json.dumps(current, sort_keys=True, default=str)
-    if st.session_state.get(signature_key) != signature:
-        # The list changed elsewhere (a lever, a load): rebuild the table from the data.
-        st.session_state[signature_key] = signature
+    if st.session_state.get(f"{prefix}:signature") != signature:
+        # The list changed elsewhere (a lever, a load): a new editor on the new data.
+        st.session_state[f"{prefix}:signature"] = signature
         st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
-        st.session_state[f"{TABLE_PREFIX}{path}:base"] = table_frame(item, current)
+        st.session_state[refused_key] = None
+    refusal = st.session_state.get(refused_key)
+    editor_key = f"{WIDGET_PREFIX}{path}#table{st.session_state[version_key]}:{language}"
+    if editor_key not in st.session_state or base_key not in st.session_state:
+        st.session_state[base_key] = refusal["frame"] if refusal else table_frame(item, current)
     st.markdown(f"**{table_label}**")
-    edited = st.data_editor(
-        st.session_state[f"{TABLE_PREFIX}{path}:base"], num_rows="dynamic", hide_index=True,
-        column_config=_column_config(item, language), width="stretch",
-        key=f"{WIDGET_PREFIX}{path}#table{st.session_state[version_key]}")
+    base = st.session_state[base_key]
+    edited = st.data_editor(base, num_rows="dynamic", hide_index=True,
+                            column_config=_column_config(item, language), width="stretch",
+                            key=editor_key)
+    if refusal is None and edited.equals(base):
+        return []  # nothing typed since this editor started from the data
     rows, errors = rows_from_frame(item, edited, table_label, language)
-    if not errors:
+    if not errors and rows != current:
+        errors = [_problem_text(item, path, problem, table_label, language)
+                  for problem in scenario_data.list_problems(data, path, rows)]
+    if errors:
+        st.session_state[refused_key] = {"frame": edited.copy()}
+        st.error(message("ui.table_refused", language) + "\n\n"
+                 + "\n".join(f"- {error}" for error in errors))
+        return errors
+    st.session_state[refused_key] = None
+    if rows != current:
         sources = data.get("meta", {}).get("sources")
         if sources:  # a row's cited sources follow it when rows are removed or reordered
             data["meta"]["sources"] = sources_after_list_edit(sources, path, current, rows)
         scenario_data.set_path(data, path, rows)
-        st.session_state[signature_key] = json.dumps(rows, sort_keys=True, default=str)
-    return errors
+        st.session_state[f"{prefix}:signature"] = json.dumps(rows, sort_keys=True, default=str)
+    return []
