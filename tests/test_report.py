@@ -166,7 +166,10 @@ def test_english_report(default_run):
     assert "Monte Carlo method" in text
     assert "Main drivers (tornado diagram)" in _section(text, "method")
     risks = _li(_section(text, "risks"))
-    assert risks[0] == message("report.risks.cash_negative_always", "en")
+    negative = float(np.mean(default_run.indicators["min_cash_eur"] < 0))
+    assert 0 < negative < 1  # the operator's own cash: its opening reserves cover some draws
+    assert risks[0] == message("report.risks.cash_negative", "en",
+                               share=f"{round(100 * negative)}%")
     assert message("report.risks.rules_respected", "en", count=4) in risks
     assert not [sentence for sentence in risks if " des cas" in sentence or "«" in sentence]
 
@@ -192,7 +195,7 @@ def test_risks_section_has_the_drivers_tornado(default_run, french_html):
     assert message("report.risks.drivers_title", "fr") in visible(section)
     reading = re.search(r'<p class="reading">(.*?)</p>', section).group(1)
     top = tornado.table("fr")["input"].iloc[0]
-    assert visible(reading).startswith(f"« {top} »")
+    assert f"« {top} » fait passer" in visible(reading)
 
 
 def test_top_drivers_are_the_first_rows_of_the_tornado(default_run, french_html):
@@ -214,8 +217,8 @@ def test_risk_sentences_of_the_default_run(default_run):
     assert drivers is not None and drivers.basis == "central"
     sentences = risk_sentences(default_run, drivers, "fr")
     negative = float(np.mean(default_run.indicators["min_cash_eur"] < 0))
-    assert negative == 1.0  # the default site always needs a balancing subsidy
-    assert sentences[0] == message("report.risks.cash_negative_always", "fr")
+    assert 0.5 < negative < 1.0  # the default site needs a balancing subsidy in most draws
+    assert sentences[0].startswith("Sans subvention d'équilibre, la trésorerie passe sous zéro")
     total = default_run.indicators["balancing_subsidy_eur"]
     p50, p90 = np.quantile(total, [0.5, 0.9])
     bad = [s for s in sentences if s.startswith("Cas défavorable")]

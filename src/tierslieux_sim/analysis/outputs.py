@@ -199,6 +199,9 @@ class Output:
 
 _PUBLIC_MONEY_SOURCE = re.compile(r"^public_money_(.+)_eur$")
 _AUTONOMY_OR_NEGATIVE = re.compile(r"^(autonomy_by_year)_(\d+)$|^(cash_ever_negative)$")
+_FULL_COST_AUTONOMY = re.compile(r"^full_cost_autonomy_by_year_(\d+)$")
+#: The collectivity's net cost in one budget (calendar) year: ``net_cost_operating_2029_eur``.
+_BUDGET_YEAR = re.compile(r"^(net_cost(?:_investment|_operating)?)_(\d{4})_eur$")
 
 
 def indicator_label(indicator: str, language: str | None = None) -> str:
@@ -214,6 +217,14 @@ def indicator_label(indicator: str, language: str | None = None) -> str:
             return message("analysis.output.cash_ever_negative", language)
         return message("analysis.output.autonomy_by_year", language,
                        year=int(probability.group(2)))
+    full_cost = _FULL_COST_AUTONOMY.match(indicator)
+    if full_cost:
+        return message("analysis.output.full_cost_autonomy_by_year", language,
+                       year=int(full_cost.group(1)))
+    budget_year = _BUDGET_YEAR.match(indicator)
+    if budget_year:
+        return message(f"analysis.output.{budget_year.group(1)}_budget_year", language,
+                       year=int(budget_year.group(2)))
     base = indicator.removesuffix("_eur")
     yearly = _YEARLY.match(base)
     key, year = (yearly.group(1) + "_year", int(yearly.group(2))) if yearly else (base, None)
