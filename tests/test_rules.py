@@ -189,10 +189,15 @@ def breaking_run(default):
 
 
 def test_every_rule_is_reported_when_broken(breaking_run):
-    checks = {check.code: check for check in breaking_run.rule_checks}
+    checks = {check.code: check for check in breaking_run.rule_checks
+              if check.status != "not_applicable"}
     assert {code: check.status for code, check in checks.items()} == {
         "self_financing": "broken", "detr_dsil": "broken", "de_minimis": "broken",
         "fabrique": "broken"}
+    # a subsidised association: neither a concession (SIEG), nor an SPIC, nor without a
+    # convention
+    assert {check.code for check in breaking_run.rule_checks if check.status
+            == "not_applicable"} == {"de_minimis_sieg", "spic_balancing", "convention"}
     assert all(check.broken_share == 1.0 and check.central_broken for check in checks.values())
     assert checks["detr_dsil"].central_value == pytest.approx(0.95)
     assert checks["self_financing"].central_value == pytest.approx(0.05)
@@ -210,15 +215,18 @@ def test_rules_are_never_enforced(breaking_run):
 
 def test_rule_table_has_one_row_per_rule(breaking_run, default_run):
     table = breaking_run.rule_table()
-    assert list(table.index) == ["self_financing", "detr_dsil", "de_minimis", "fabrique"]
-    assert set(table.status) == {"broken"}
+    assert list(table.index) == ["self_financing", "detr_dsil", "de_minimis", "fabrique",
+                                 "de_minimis_sieg", "spic_balancing", "convention"]
+    assert set(table.status.iloc[:4]) == {"broken"}
+    assert set(table.status.iloc[4:]) == {"not_applicable"}
     assert set(default_run.rule_table().status) <= {"respected", "not_applicable"}
     assert default_run.notices == []
 
 
 def test_a_local_authority_operator_is_not_under_de_minimis(default):
     def edit(data):
-        data["structure"].update(owner_type="local_authority", operator_type="local_authority")
+        data["structure"].update(owner_type="local_authority", operator_type="local_authority",
+                                 management_mode="regie_spa")
     results = tl.simulate(edit_scenario(default, edit), draws=50, seed=SEED)
     check = next(c for c in results.rule_checks if c.code == "de_minimis")
     assert check.status == "not_applicable"

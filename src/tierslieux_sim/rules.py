@@ -93,6 +93,49 @@ def fabrique_yearly_cap_respected(largest_yearly_eur, cap_eur: float | None = No
     return np.isnan(amount) | (amount <= cap + 1e-6)
 
 
+def spic_general_budget_cover_respected(general_budget_cover_eur, limit_eur: float | None = None):
+    """CGCT art. L2224-1 and L2224-2: an industrial and commercial public service (SPIC) run
+    in régie balances its annex budget from its own revenue; the general budget may cover
+    its expenses only in the cases L2224-2 lists (constraints the authority imposes, an
+    investment that would otherwise make prices excessive, a price freeze; small communes
+    for water and sanitation), by a reasoned decision.
+
+    ``general_budget_cover_eur`` is the balancing subsidy paid to the SPIC over the horizon
+    [€]; anything above 0 is flagged, for the council to justify.
+    """
+    limit = _reference("spic.general_budget_cover_eur") if limit_eur is None else limit_eur
+    cover = np.asarray(general_budget_cover_eur, dtype=float)
+    return np.isnan(cover) | (cover <= limit + 1e-6)
+
+
+def convention_threshold_respected(largest_yearly_subsidy_eur, threshold_eur: float | None = None):
+    """Loi n° 2000-321 du 12 avril 2000, art. 10, and décret n° 2001-495 du 6 juin 2001: an
+    authority that grants a private body more than €23,000 a year must sign a written
+    convention (object, amount, conditions of use). Checked where the scenario names no
+    subsidy convention (rental, concession): above the threshold, one is required.
+
+    ``largest_yearly_subsidy_eur`` is the collectivity's largest yearly subsidy to the
+    operator [€]; NaN counts as respected.
+    """
+    threshold = (_reference("convention.threshold_eur_per_year") if threshold_eur is None
+                 else threshold_eur)
+    amount = np.asarray(largest_yearly_subsidy_eur, dtype=float)
+    return np.isnan(amount) | (amount <= threshold + 1e-6)
+
+
+def de_minimis_sieg_respected(aid_over_period_eur, ceiling_eur: float | None = None):
+    """Regulation (EU) 2023/2832, art. 2: de minimis aid to an undertaking entrusted with a
+    service of general economic interest (SIEG — here the concessionaire of a public
+    service) cannot exceed €750,000 over any period of three years.
+
+    ``aid_over_period_eur`` is the largest public aid over any three consecutive years [€];
+    NaN counts as respected.
+    """
+    ceiling = _reference("de_minimis.sieg_ceiling_eur") if ceiling_eur is None else ceiling_eur
+    aid = np.asarray(aid_over_period_eur, dtype=float)
+    return np.isnan(aid) | (aid <= ceiling + 1e-6)
+
+
 # --- checking a run ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -116,6 +159,12 @@ RULES = (
          "de_minimis.ceiling_eur", "eur", "structure.operator_type"),
     Rule("fabrique", "fabrique_max_yearly_eur", fabrique_yearly_cap_respected,
          "fabrique_de_territoire.yearly_cap_eur", "eur", "operating_subsidies"),
+    Rule("de_minimis_sieg", "de_minimis_sieg_aid_max_3_years_eur", de_minimis_sieg_respected,
+         "de_minimis.sieg_ceiling_eur", "eur", "structure.management_mode"),
+    Rule("spic_balancing", "spic_general_budget_cover_eur", spic_general_budget_cover_respected,
+         "spic.general_budget_cover_eur", "eur", "structure.management_mode"),
+    Rule("convention", "collectivity_max_yearly_subsidy_eur", convention_threshold_respected,
+         "convention.threshold_eur_per_year", "eur", "operating_subsidies"),
 )
 
 
