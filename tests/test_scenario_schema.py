@@ -494,8 +494,12 @@ def test_non_utf8_file(tmp_path):
         load_scenario(path)
     [problem] = caught.value.problems
     assert problem.code == "file_encoding"
-    assert caught.value.report() == f"{path}: le fichier doit être encodé en UTF-8"
-    assert caught.value.report("en") == f"{path}: the file must be UTF-8 encoded"
+    # the first byte that is not UTF-8 is located (line and column, in bytes)
+    line = BASE.encode("latin-1").split(b"\xe9")[0].count(b"\n") + 1
+    assert (problem.line, problem.column) == (line, 10)
+    assert caught.value.report() == (f"{path}:ligne {line}, colonne 10: le fichier doit être "
+                                     "encodé en UTF-8")
+    assert caught.value.report("en") == f"{path}:line {line}, column 10: the file must be UTF-8 encoded"
 
 
 def test_unknown_preset():
@@ -578,6 +582,9 @@ def test_any_damage_gives_a_scenario_error_naming_a_path():
 OTHER_TESTED_CODES = {
     "schema_version_missing", "schema_version_newer", "schema_version_unknown",
     "toml_syntax", "file_unreadable", "file_encoding", "preset_unknown",
+    # issue 13, tested in tests/test_bad_input.py
+    "file_too_large", "file_too_large_at_least", "too_deep", "tl_reserved_name",
+    "tl_too_large", "non_finite_results",
 }
 #: Catalogue entries no scenario file can trigger today (strict mode, no upper-only bound,
 #: every pydantic error type in use has its own message); formatted in test_i18n.py.

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..i18n import has_message, message
+from ..safe_text import clean, shown
 from .distributions import UNION_TAGS
 
 
@@ -41,13 +42,13 @@ class ScenarioError(Exception):
         """All problems, one per line, as ``file: path: message``."""
         lines = []
         for problem in self.problems:
-            where = self.source
+            where = clean(self.source)  # names from the file are escaped and shortened
             if problem.line is not None:
                 where += ":" + message("where.line_column", language, line=problem.line,
                                        column=problem.column)
             if problem.path:
-                where += f": {problem.path}"
-            lines.append(f"{where}: {problem.describe(language)}")
+                where += f": {clean(problem.path)}"
+            lines.append(f"{where}: {clean(problem.describe(language), 1000)}")
         return "\n".join(lines)
 
 
@@ -68,10 +69,9 @@ def dotted_path(location: tuple[str | int, ...]) -> str:
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"  # as written in TOML, not Python's True/False
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    """A user value as quoted in a message: shortened, control characters escaped (see
+    :func:`tierslieux_sim.safe_text.shown`)."""
+    return shown(value)
 
 
 def problems_from_validation_error(error: ValidationError) -> list[Problem]:
@@ -89,7 +89,7 @@ def problems_from_validation_error(error: ValidationError) -> list[Problem]:
         seen.add(path)
         # Context values are already worded for the user (bounds, names, patterns): strings
         # are shown as they are; only the user's input (found) is quoted when it is text.
-        context = {key: value if isinstance(value, str) else _shown(value)
+        context = {key: clean(value, 300) if isinstance(value, str) else _shown(value)
                    for key, value in ctx.items()}
         context.setdefault("found", _shown(item.get("input")))
         context.setdefault("detail", item["msg"])

@@ -8,9 +8,11 @@ widgets all read this metadata, so they cannot drift apart.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -91,8 +93,54 @@ def _format_number(value: float) -> str:
     return f"{value:g}"
 
 
+#: Largest amount of money a field accepts when it declares no maximum of its own [€, €/year,
+#: €/month…]: beyond it sums over draws and months could overflow to infinity (issue 13).
+MAX_MONEY_EUR = 1e9
+#: Largest quantity (surface, people, desks, hours, years…) a field with a unit accepts when
+#: it declares no maximum of its own, for the same reason.
+MAX_QUANTITY = 1e9
+#: The quantile checked against the size limit for a law unbounded above (normal, lognormal).
+_SIZE_QUANTILE = 1 - 1e-9
+
+
+def size_limit(meta: FieldMeta) -> float | None:
+    """The upper size bound of a field without a declared maximum: :data:`MAX_MONEY_EUR` for
+    an amount of money (a unit with €), :data:`MAX_QUANTITY` for another quantity; ``None``
+    for a field with a maximum or without a unit (choices, flags, lists, text)."""
+    if meta.maximum is not None or not meta.unit:
+        return None
+    return MAX_MONEY_EUR if "€" in meta.unit else MAX_QUANTITY
+
+
+def check_size(value: Any, meta: FieldMeta) -> None:
+    """Raise a ``tl_too_large`` error when a number, or the largest draw of a distribution,
+    is above the field's :func:`size_limit` (or is not finite)."""
+    limit = size_limit(meta)
+    if limit is None:
+        return
+    if isinstance(value, _Distribution):
+        high = value.support()[1]
+        if not math.isfinite(high):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # overflow: inf, refused
+                high = float(value.ppf(np.array([_SIZE_QUANTILE]))[0])
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        high = value
+    elif isinstance(value, list):
+        for item in value:
+            check_size(item, meta)
+        return
+    else:
+        return
+    if not high <= limit:  # also NaN
+        raise PydanticCustomError("tl_too_large", "must be at most {le}, got {found}",
+                                  {"le": f"{limit:,.0f}".replace(",", " "), "found": _format_number(high)})
+
+
 def check_bounds(value: Any, meta: FieldMeta) -> None:
-    """Raise a ``tl_bound`` error when a number or a distribution's range leaves the bounds."""
+    """Raise a ``tl_bound`` error when a number or a distribution's range leaves the bounds
+    (and ``tl_too_large`` above the size limit of a field without a maximum)."""
+    check_size(value, meta)
     low = -math.inf if meta.minimum is None else meta.minimum
     high = math.inf if meta.maximum is None else meta.maximum
     if isinstance(value, _Distribution):

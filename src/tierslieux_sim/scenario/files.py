@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -26,7 +25,9 @@ from tomlkit.items import Table
 
 from ..notices import Notice, emit
 from .distributions import _Distribution
+from ..safe_text import clean
 from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
+from .limits import decode, parse_toml, read_text
 from .paths import get_path, join_path
 from .schema import PROGRAMMES, SCHEMA_VERSION, Scenario
 from .sources import (
@@ -90,27 +91,23 @@ def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2,
                                                                       2: _migrate_2_to_3}
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-
-
 def parse_scenario_text(text: str, source: str = "<texte>") -> Scenario:
     """Validate a scenario given as TOML text; raise :class:`ScenarioError` with every problem.
 
-    The comments citing sources above keys become ``meta.sources`` (see :mod:`.sources`).
+    The text is refused before parsing when it is larger than
+    :data:`.limits.MAX_FILE_BYTES` or nests deeper than :data:`.limits.MAX_NESTING_DEPTH`
+    (see :mod:`.limits`). The comments citing sources above keys become ``meta.sources``
+    (see :mod:`.sources`).
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        detail = str(error)
-        position = _TOML_POSITION.search(detail)
-        line = column = None
-        if position:
-            line, column = int(position.group(1)), int(position.group(2))
-            detail = detail[: position.start()]
-        problem = Problem("", "toml_syntax", {"detail": detail}, line, column)
-        raise ScenarioError(source, [problem]) from None
+    data = parse_toml(text, source)
     _add_comment_sources(data, text)
     return scenario_from_dict(data, source)
+
+
+def parse_scenario_bytes(raw: bytes, source: str = "<fichier>") -> Scenario:
+    """Validate a scenario given as the bytes of a file (an upload): the size limit is
+    checked before decoding, and a file that is not UTF-8 is a :class:`ScenarioError`."""
+    return parse_scenario_text(decode(raw, source), source)
 
 
 _MISSING = object()
@@ -172,19 +169,12 @@ def _with_canonical_sources(scenario: Scenario) -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raise :class:`ScenarioError` on any problem."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except (OSError, ValueError) as error:  # ValueError: e.g. a NUL byte in the path
-        detail = getattr(error, "strerror", None) or str(error)
-        raise ScenarioError(str(path), [Problem("", "file_unreadable",
-                                                {"detail": detail})]) from None
-    try:
-        text = raw.decode("utf-8-sig")  # -sig: a BOM (some Windows editors add one) is dropped
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), [Problem("", "file_encoding", {})]) from None
-    return parse_scenario_text(text, str(path))
+    """Read and validate a scenario file; raise :class:`ScenarioError` on any problem.
+
+    At most :data:`.limits.MAX_FILE_BYTES` (+1) bytes are read, so a huge file, a folder or a
+    device such as ``/dev/zero`` is refused at once (see :func:`.limits.read_text`)."""
+    source = clean(path)
+    return parse_scenario_text(read_text(path, source), source)
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -281,6 +271,6 @@ def default_scenario() -> Scenario:
     return preset_scenario("default")
 
 
-__all__ = ["default_scenario", "load_scenario", "parse_scenario_text",
+__all__ = ["default_scenario", "load_scenario", "parse_scenario_bytes", "parse_scenario_text",
            "preset_names", "preset_scenario", "save_scenario", "scenario_from_dict",
            "scenario_to_toml"]

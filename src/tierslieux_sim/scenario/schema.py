@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from .distributions import UncertainNumber
 from .fields import Section, described, require_unique_names
+from .reserved import check_reserved_names
 
 #: Version 2 (issue 4): grants and subsidies typed by programme (was free text), funders,
 #: grant payment schedules, owner and operator, VAT and FCTVA, public support; version 1
@@ -856,6 +857,7 @@ class Scenario(Section):
         require_unique_names(self.revenue_lines, "revenue_lines")
         require_unique_names(self.staff, "staff", "role")
         require_unique_names(self.operating_subsidies, "operating_subsidies")
+        check_reserved_names(self)  # user lines may not take the model's own line names
         from .paths import uncertain_leaves  # local: paths imports this module
 
         uncertain_paths = set(uncertain_leaves(self))

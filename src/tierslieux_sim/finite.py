@@ -1,0 +1,85 @@
+"""A run whose outputs are not finite is an error, not a result.
+
+Field bounds (``MAX_MONEY_EUR``, ``MAX_QUANTITY`` in :mod:`.scenario.fields`) keep every
+input small enough for the model's sums to stay finite; this is the last guard, checked on
+the outputs themselves: a NaN or an infinity in a monthly variable or a per-draw indicator
+raises :class:`ResultsNotFinite` (a :class:`~.scenario.errors.ScenarioError`: the command
+line prints it and exits with code 2, the dashboard shows it) naming the variables.
+
+Indicators that are infinite or undefined by definition are allowed: the autonomy months
+(``inf``/NaN: autonomy never reached within the horizon).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .scenario.errors import Problem, ScenarioError
+
+#: Per-draw indicators that may be infinite or NaN by definition (see the module docstring).
+MAY_BE_NON_FINITE = ("autonomy_month", "full_cost_autonomy_month")
+#: Variables named in the message (the rest is counted).
+NAMED_VARIABLES = 6
+
+
+class ResultsNotFinite(ScenarioError):
+    """The run produced NaN or infinite values; ``variables`` lists where."""
+
+    def __init__(self, variables: list[str], source: str = "simulation"):
+        self.variables = variables
+        shown = ", ".join(variables[:NAMED_VARIABLES])
+        if len(variables) > NAMED_VARIABLES:
+            shown += f" (+{len(variables) - NAMED_VARIABLES})"
+        super().__init__(source, [Problem("", "non_finite_results", {"variables": shown})])
+
+
+def _finite(array: Any) -> bool:
+    values = np.asarray(array, dtype=float)
+    # A sum is finite only if every value is (a NaN or an infinity propagates), and large
+    # finite values that overflow the sum are not computable either: one fast pass.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(values.sum()))
+
+
+def non_finite_names(arrays: Iterable[tuple[str, Any]]) -> list[str]:
+    """Names of the arrays holding a NaN or an infinity (allowed indicators left out)."""
+    return [name for name, array in arrays
+            if name not in MAY_BE_NON_FINITE and not _finite(array)]
+
+
+def check_finite_outputs(accounts: Any, indicators: Mapping[str, np.ndarray],
+                         source: str = "simulation") -> None:
+    """Raise :class:`ResultsNotFinite` when a chunk's monthly variables (every variable the
+    results keep, lines included) or per-draw indicators are not all finite. The engine
+    calls it on each chunk, before keeping it."""
+    from .results import _monthly_arrays  # the variables Results keeps, by name
+
+    n_draws = max((np.shape(values)[0] for values in indicators.values()), default=1)
+    n_months = np.shape(accounts.cash_eur)[-1]
+    arrays = _monthly_arrays(accounts, (n_draws, n_months))
+    bad = non_finite_names((name, array) for name, (array, _lines) in arrays.items())
+    bad += non_finite_names(indicators.items())
+    if bad:
+        raise ResultsNotFinite(bad, source)
+
+
+def check_finite_results(results: Any) -> None:
+    """Raise :class:`ResultsNotFinite` when finished :class:`~.results.Results` hold NaN or
+    infinite values (the dataset or monthly means, the central case, the indicators)."""
+    monthly = results.dataset if results.keep == "full" else results.monthly_mean
+    arrays: list[tuple[str, Any]] = [(str(name), variable.values)
+                                     for name, variable in monthly.data_vars.items()]
+    arrays += [(f"central.{name}", variable.values)
+               for name, variable in results.central.data_vars.items()]
+    arrays += [(str(name), results.indicators[name].to_numpy(dtype=float))
+               for name in results.indicators.columns]
+    bad = non_finite_names(arrays)
+    if bad:
+        raise ResultsNotFinite(bad, results.scenario.meta.name)
+
+
+__all__ = ["MAY_BE_NON_FINITE", "ResultsNotFinite", "check_finite_outputs",
+           "check_finite_results", "non_finite_names"]
