@@ -43,6 +43,11 @@ LINE_VARIABLES = {
     "investment_grants_by_line_eur": "grant",
     "collectivity_budget_eur": "budget_line",
 }
+#: Variables kept as monthly means over draws even with ``keep="full"`` (and per draw only in
+#: the central case): the collectivity's budget line by line, read by budget-year tables of
+#: the central case and the mean; per draw, its totals are in the indicators and
+#: ``collectivity_net_cost_eur``. Storing them per draw would cost about a third of a run.
+MEAN_ONLY_VARIABLES = ("collectivity_budget_eur",)
 
 
 def _monthly_arrays(accounts: MonthlyAccounts, shape: tuple[int, int]
@@ -99,6 +104,7 @@ class ResultsCollector:
         self.arrays: dict[str, np.ndarray] = {}
         self.line_names: dict[str, list[str]] = {}
         self.monthly_sums: dict[str, np.ndarray] = {}
+        self.mean_only_sums: dict[str, np.ndarray] = {}
         self.indicators: dict[str, np.ndarray] = {}
 
     def add(self, start: int, stop: int, accounts: MonthlyAccounts,
@@ -106,7 +112,9 @@ class ResultsCollector:
         arrays = _monthly_arrays(accounts, (stop - start, self.n_months))
         for name, (array, lines) in arrays.items():
             self.line_names[name] = lines
-            if self.keep == "full":
+            if self.keep == "full" and name in MEAN_ONLY_VARIABLES and self.draws > 1:
+                self.mean_only_sums[name] = self.mean_only_sums.get(name, 0.0) + array.sum(axis=0)
+            elif self.keep == "full":
                 if start == 0 and stop == self.draws:
                     self.arrays[name] = array  # one chunk: keep it (broadcast views stay views)
                 else:
@@ -177,6 +185,11 @@ class Results:
         dataset = monthly_mean = None
         if keep == "full":
             dataset = _dataset(collector.arrays, collector.line_names, coordinates, with_draw=True)
+            if collector.mean_only_sums:
+                means = {name: total / collector.draws
+                         for name, total in collector.mean_only_sums.items()}
+                monthly_mean = xr.merge([dataset.mean("draw"), _dataset(
+                    means, collector.line_names, coordinates, with_draw=False)])
         else:
             means = {name: total / collector.draws for name, total in collector.monthly_sums.items()}
             monthly_mean = _dataset(means, collector.line_names, coordinates, with_draw=False)

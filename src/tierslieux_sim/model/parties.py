@@ -18,6 +18,7 @@ the collectivity's budget lines are *costs positive, receipts negative*.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -150,15 +151,15 @@ class CollectivityBudget:
                 total = total + line
         return np.broadcast_to(total, self.shape)
 
-    @property
+    @cached_property
     def investment_eur(self) -> np.ndarray:
         return self.section_eur("investment")
 
-    @property
+    @cached_property
     def operating_eur(self) -> np.ndarray:
         return self.section_eur("operating")
 
-    @property
+    @cached_property
     def net_cost_eur(self) -> np.ndarray:
         """Net cost to the collectivity each month: the sum of its own flows (costs − receipts)."""
         return self.investment_eur + self.operating_eur
