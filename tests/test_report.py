@@ -62,6 +62,10 @@ def _section(text: str, key: str) -> str:
     return text.split(f'<section id="{key}">')[1].split("</section>")[0]
 
 
+def _note(text: str) -> str:
+    return text.split('<section id="note" class="note">')[1].split("</section>")[0]
+
+
 def _li(text: str) -> list[str]:
     """The sentences of the risks' list, unescaped."""
     items = re.findall(r"<li>(.*?)</li>", text.split('<ul class="risks">')[1].split("</ul>")[0])
@@ -103,13 +107,20 @@ def test_html_has_no_network_reference(french_html):
     assert "http://" not in outside_scripts and "https://" not in outside_scripts
 
 
-def test_title_page_facts(default_run, french_html):
+def test_run_facts_are_in_the_method_appendix_not_on_the_first_page(default_run, french_html):
     expected = hashlib.sha256(scenario_to_toml(default_run.scenario).encode()).hexdigest()[:12]
     assert scenario_hash(default_run) == expected
-    assert expected in french_html
-    assert default_run.scenario.meta.name in french_html
-    assert f"<dd>{default_run.seed}</dd>" in french_html
-    assert "<dd>500</dd>" in french_html  # IDENTITY_DRAWS
+    method = _section(french_html, "method")
+    assert expected in method
+    assert f"<dd>{default_run.seed}</dd>" in method
+    assert "<dd>500</dd>" in method  # IDENTITY_DRAWS
+    assert f"<dd>{tl.__version__}</dd>" in method
+    assert message("report.run_facts_title", "fr") in visible(method)
+    note = _note(french_html)
+    assert default_run.scenario.meta.name in visible(note)
+    assert expected not in note and f"<dd>{default_run.seed}</dd>" not in note
+    assert "<dd>" not in note  # no run fact on the council's page
+    assert french_html.index('<section id="note"') < french_html.index('<section id="summary"')
 
 
 def test_french_numbers(default_run, french_html):
@@ -178,7 +189,8 @@ def test_english_report(default_run):
 
 def test_drivers_are_those_of_the_dashboard_sensitivity_page():
     from tierslieux_sim.ui.page_sensitivity import SENSITIVITY_OUTPUTS
-    assert DRIVERS_OUTPUT == SENSITIVITY_OUTPUTS[0] == "balancing_subsidy"
+    assert DRIVERS_OUTPUT == SENSITIVITY_OUTPUTS[0] == "net_cost"
+    assert SENSITIVITY_OUTPUTS[1] == "net_cost_p80"
 
 
 def _json_text(text: str) -> str:
@@ -189,7 +201,8 @@ def _json_text(text: str) -> str:
 def test_risks_section_has_the_drivers_tornado(default_run, french_html):
     section = _section(french_html, "risks")
     assert section.count('class="plotly-graph-div"') == 1
-    tornado = sensitivity(default_run.scenario, "balancing_subsidy", method="tornado")
+    tornado = sensitivity(default_run.scenario, "net_cost", method="tornado")
+    assert tornado.output.label("fr").startswith("Coût net pour la collectivité")
     title = message("plot.tornado.title", "fr", output=tornado.output.label("fr"))
     assert _json_text(title) in section  # the chart's title, inside the figure's JSON
     assert message("report.risks.drivers_title", "fr") in visible(section)
@@ -199,7 +212,7 @@ def test_risks_section_has_the_drivers_tornado(default_run, french_html):
 
 
 def test_top_drivers_are_the_first_rows_of_the_tornado(default_run, french_html):
-    table = sensitivity(default_run.scenario, "balancing_subsidy", method="tornado").table("fr")
+    table = sensitivity(default_run.scenario, "net_cost", method="tornado").table("fr")
     drivers = [s for s in _li(_section(french_html, "risks"))
                if s.startswith("Les hypothèses qui pèsent le plus")]
     assert len(drivers) == 1
@@ -218,14 +231,25 @@ def test_risk_sentences_of_the_default_run(default_run):
     sentences = risk_sentences(default_run, drivers, "fr")
     negative = float(np.mean(default_run.indicators["min_cash_eur"] < 0))
     assert 0.5 < negative < 1.0  # the default site needs a balancing subsidy in most draws
-    assert sentences[0].startswith("Sans subvention d'équilibre, la trésorerie passe sous zéro")
-    total = default_run.indicators["balancing_subsidy_eur"]
+    assert sentences[0].startswith(
+        "Sans subvention d'équilibre, la trésorerie du gestionnaire passe sous zéro")
+    # the bad case is the collectivity's net cost, over the horizon and in its heaviest
+    # budget year (the one with the highest P90), from the per-draw indicators
+    total = default_run.indicators["net_cost_eur"]
     p50, p90 = np.quantile(total, [0.5, 0.9])
     bad = [s for s in sentences if s.startswith("Cas défavorable")]
-    assert len(bad) == 1
+    assert len(bad) == 1 and "coût net pour la collectivité" in bad[0]
+    assert "reste à charge" not in " ".join(sentences)
     assert format_eur(round(p90, -3), 0, "fr") in bad[0]
     assert format_eur(round(p50, -3), 0, "fr") in bad[0]
     assert format_eur(round(p90 - p50, -3), 0, "fr") in bad[0]
+    year_p90 = {int(name[9:13]): np.quantile(default_run.indicators[name], 0.9)
+                for name in default_run.indicators
+                if name.startswith("net_cost_") and name[9:13].isdigit() and len(name) == 17}
+    heaviest = max(year_p90, key=year_p90.get)
+    assert heaviest == 2027  # the works are paid before their grants and the FCTVA arrive
+    assert f"l'année budgétaire la plus lourde ({heaviest})" in bad[0]
+    assert format_eur(round(year_p90[heaviest], -3), 0, "fr") in bad[0]
     missed = 1 - default_run.autonomy_probability(default_run.horizon_years)
     assert message("report.risks.autonomy_missed", "fr", years=10,
                    share=format_percent(missed, 0, "fr")) in sentences
@@ -236,6 +260,9 @@ def test_risk_sentences_of_the_default_run(default_run):
     plan = default_run.financing_plan()
     assert format_eur(round(plan.at["DETR", "amount_eur"], -3), 0, "fr") in awards[0]
     assert "80 %".replace(" ", NBSP) in awards[0] and "augmente de" in awards[0]
+    # losing the DETR costs the collectivity its amount (the works are paid all the same)
+    assert awards[0].endswith(
+        f"augmente de {format_eur(round(plan.at['DETR', 'amount_eur'], -3), 0, 'fr')}.")
     assert "le cas central la compte comme refusée" in awards[2]  # 30 %: not in the central case
     assert message("report.risks.rules_respected", "fr", count=4) in sentences
     assert not [s for s in sentences if s.startswith("Règle de financement enfreinte")]
@@ -289,6 +316,27 @@ def test_risks_when_cash_never_goes_negative(default):
     results = tl.simulate(edit_scenario(default, rich_site), draws=100, seed=SEED)
     sentences = risk_sentences(results, drivers_tornado(results), "fr")
     assert sentences[0] == message("report.risks.cash_never_negative", "fr", draws="100")
+    # the operator never needs the balancing subsidy, but the collectivity still pays the
+    # works: the bad case of its net cost is still said
+    p90 = np.quantile(results.indicators["net_cost_eur"], 0.9)
+    assert p90 > 0
+    bad = [s for s in sentences if s.startswith("Cas défavorable")]
+    assert len(bad) == 1 and format_eur(round(p90, -3), 0, "fr") in bad[0]
+
+
+def _no_cost(data):
+    """No investment, no subsidy, a rich operator paying rent: the collectivity only receives."""
+    data["investment"].update(lines=[], grants=[])
+    data["operating_subsidies"] = []
+    data["simulation"]["initial_cash_eur"] = 2_000_000.0
+    data["public_support"]["initial_cash_public_share"] = 0.0
+
+
+def test_a_site_that_earns_the_collectivity_money_has_no_bad_case(default):
+    results = tl.simulate(edit_scenario(default, _no_cost), draws=100, seed=SEED)
+    assert np.quantile(results.indicators["net_cost_eur"], 0.9) <= 0
+    sentences = risk_sentences(results, drivers_tornado(results), "fr")
+    assert message("report.risks.bad_case_none", "fr", years=10) in sentences
     assert not [s for s in sentences if s.startswith("Cas défavorable")]
 
 
@@ -348,7 +396,7 @@ def test_pdf_has_the_section_titles_and_its_pages_render(default_run, tmp_path):
     for key in SECTIONS:
         assert message(f"report.section.{key}", "fr") in text, key
     assert "Risques et principaux facteurs" in text
-    assert "Principaux facteurs du reste à charge" in text
+    assert "Principaux facteurs du coût net pour la collectivité" in text
     assert default_run.scenario.meta.name in text
     assert scenario_hash(default_run) in text
     # every page renders to PNG (a page per form feed in pdftotext's output)
@@ -360,6 +408,39 @@ def test_pdf_has_the_section_titles_and_its_pages_render(default_run, tmp_path):
     assert len(images) == pages
     for image in images:
         _check_png(image)
+
+
+@needs_chromium
+@needs_pdftotext
+@pytest.mark.slow
+def test_pdf_first_page_holds_the_whole_note(default_run, tmp_path):
+    """Printed on A4 with four pinned variants (the dashboard's most), the note to the council
+    is all on page 1 — from its title to the proposed deliberation and the pointer to the
+    appendix — and the summary starts page 2."""
+    variants = [(f"Variante {letter}", default_run) for letter in "ABCD"]
+    html_path = tmp_path / "rapport.html"
+    html_path.write_text(build_report_html(default_run, "fr", variants=variants),
+                         encoding="utf-8")
+    pdf = tmp_path / "rapport.pdf"
+    from tierslieux_sim.report import print_pdf
+
+    print_pdf(html_path, pdf)
+
+    def page(number: int) -> str:
+        return " ".join(subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"], check=True,
+            capture_output=True, text=True).stdout.split())
+
+    first, second = page(1), page(2)
+    for text in (message("report.title", "fr", name=default_run.scenario.meta.name),
+                 message("report.note.decision_title", "fr"), "2037 (8 mois)",
+                 message("report.note.who_pays_title", "fr"), "Variante D",
+                 message("report.note.conditions_title", "fr"),
+                 message("report.note.deliberation_title", "fr"),
+                 "avec le gestionnaire.", "section « Hypothèses »."):
+        assert " ".join(visible(text).split()) in first, text
+    assert second.startswith(message("report.section.summary", "fr"))
+    assert scenario_hash(default_run) not in first
 
 
 @needs_chromium
@@ -398,27 +479,133 @@ def test_cli_report_pdf_unavailable(tmp_path, capsys, monkeypatch):
     assert "imprimez-le en PDF" in capsys.readouterr().err
 
 
-def test_summary_opens_with_the_decision_in_figures(default_run, french_html):
-    """Yearly net cost P80 and median, autonomy by the end of year 5 with its date, public
-    money: the figures computed here from the per-draw indicators."""
-    import numpy as np
+def _budget_years(run) -> list[int]:
+    return sorted(int(name[9:13]) for name in run.indicators
+                  if name.startswith("net_cost_") and name[9:13].isdigit() and len(name) == 17)
 
-    from tierslieux_sim.formatting import format_eur, format_month, format_percent
-    from tierslieux_sim.report import headline_sentences
 
-    sentences = headline_sentences(default_run, "fr")
-    per_year = default_run.indicators["balancing_subsidy_eur"].to_numpy() / 10
-    assert sentences[0].startswith("Dans 8 cas sur 10, le reste à charge annuel")
-    assert format_eur(np.quantile(per_year, 0.8), 0, "fr") in sentences[0]
-    assert format_eur(np.median(per_year), 0, "fr") in sentences[0]
-    end_of_year_5 = default_run.central["month"].to_index()[59].date()
-    assert format_month(end_of_year_5, "fr") in sentences[1]
-    assert format_percent(float(np.mean(np.nan_to_num(
-        default_run.indicators["autonomy_month"], nan=np.inf) <= 60)), 0, "fr") in sentences[1]
-    assert format_eur(np.median(default_run.public_money_eur()), 0, "fr") in sentences[2]
-    summary = french_html.split('<section id="summary">')[1].split("</section>")[0]
-    assert all(f"<strong>{visible(s)}</strong>" in visible(summary) for s in sentences)
-    assert headline_sentences(default_run, "en")[0].startswith("In 8 cases out of 10")
+def _cells(table_html: str) -> list[list[str]]:
+    """The body rows of an HTML table, as the reader sees their cells."""
+    body = table_html.split("<tbody>")[1].split("</tbody>")[0]
+    return [[visible(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_first_page_is_the_note_with_the_cost_per_budget_year(default_run, french_html):
+    """The note's table: one row per budget year, investment, operating and net cost P50 /
+    P80, computed here from the per-draw indicators."""
+    note = _note(french_html)
+    assert message("report.note.decision_title", "fr") in visible(note)
+    table = note.split('<div class="year-table">')[1].split("</div>")[0]
+    rows = _cells(table)
+    years = _budget_years(default_run)
+    assert len(rows) == len(years) == 11  # Sept. 2027 to Aug. 2037: 2027 … 2037
+    assert rows[0][0] == "2027 (4 mois)" and rows[-1][0] == "2037 (8 mois)"
+    assert [row[0][:4] for row in rows] == [str(year) for year in years]
+    indicators = default_run.indicators
+    for row, year in zip(rows, years, strict=True):
+        for cell, name in zip(row[1:], (f"net_cost_investment_{year}_eur",
+                                        f"net_cost_operating_{year}_eur",
+                                        f"net_cost_{year}_eur"), strict=True):
+            p50, p80 = np.quantile(indicators[name], [0.5, 0.8])
+            assert cell == visible(f"{format_eur(p50, 0, 'fr')} / {format_eur(p80, 0, 'fr')}")
+    # the works are paid in 2027: investment is the heaviest part of the first budget year
+    assert np.quantile(indicators["net_cost_investment_2027_eur"], 0.5) > 50_000
+    text = visible(note)
+    total = indicators["net_cost_eur"]
+    assert visible(format_eur(np.quantile(total, 0.8), 0, "fr")) in text
+    assert visible(format_eur(np.quantile(indicators["net_cost_pv_eur"], 0.5), 0, "fr")) in text
+    per_inhabitant = np.median(total) / 15_000 / 10
+    assert visible(message("headline.per_inhabitant", "fr",
+                           value=format_eur(per_inhabitant, 2, "fr"))) in text
+    # autonomy on both definitions, side by side in one sentence
+    operating = np.mean(np.nan_to_num(indicators["autonomy_month"], nan=np.inf) <= 60)
+    full = np.mean(np.nan_to_num(indicators["full_cost_autonomy_month"], nan=np.inf) <= 60)
+    autonomy = [item for item in _items(note, "headline") if item.startswith("Autonomie")]
+    assert autonomy == [visible(message("headline.autonomy", "fr", year=5,
+                                        operating=format_percent(operating, 0, "fr"),
+                                        full=format_percent(full, 0, "fr")))]
+    assert "reste à charge" not in text
+
+
+def _items(note: str, css_class: str) -> list[str]:
+    block = note.split(f'<ul class="{css_class}">')[1].split("</ul>")[0]
+    return [visible(item) for item in re.findall(r"<li>(.*?)</li>", block)]
+
+
+def test_note_says_who_pays_by_funder_level(default_run, french_html):
+    note = _note(french_html)
+    table = note.split('<div class="funders">')[1].split("</div>")[0]
+    headers = [visible(h) for h in re.findall(r"<th>(.*?)</th>", table)]
+    assert headers == [message(f"financing.funder.{name}", "fr") for name in
+                       ("epci_commune", "departement", "region", "state", "eu")]
+    by_funder = {funder: 0.0 for funder in ("epci_commune", "departement", "region", "state",
+                                            "eu")}
+    for column in default_run.indicators:  # public_money_<kind>_<funder>_eur, mean
+        for funder in by_funder:
+            if column.startswith("public_money_") and column.endswith(f"_{funder}_eur"):
+                by_funder[funder] += default_run.indicators[column].mean()
+    assert _cells(table)[0] == [visible(format_eur(amount, 0, "fr"))
+                                for amount in by_funder.values()]
+    assert by_funder["state"] > 0 and by_funder["departement"] == 0  # DETR, no Département
+
+
+def test_note_names_the_conditions_that_decide_the_result(default_run, french_html):
+    tornado = sensitivity(default_run.scenario, "net_cost", method="tornado")
+    conditions = _items(_note(french_html), "conditions")
+    moving = [bar for bar in tornado.bars if bar.swing > 0][:3]
+    assert len(conditions) == len(moving) == 3
+    for sentence, bar in zip(conditions, moving, strict=True):
+        label = tornado.table("fr").set_index("path").at[bar.path, "input"]
+        assert sentence.startswith(f"« {label} »")
+        for value in (bar.output_low, bar.output_high):
+            step = 1_000 if abs(value) >= 10_000 else 100
+            assert visible(format_eur(round(value / step) * step, 0, "fr")) in sentence
+    assert visible(message("report.note.conditions_title", "fr")) in visible(_note(french_html))
+
+
+def test_note_proposes_a_deliberation(default_run, french_html):
+    note = _note(french_html)
+    text = visible(note.split('<p class="deliberation">')[1].split("</p>")[0])
+    total = default_run.indicators["net_cost_eur"]
+    assert text.startswith("Le conseil, après en avoir délibéré, décide d'engager le projet "
+                           f"« {default_run.scenario.meta.name} » pour un coût net estimé à "
+                           f"{visible(format_eur(np.quantile(total, 0.8), 0, 'fr'))} (P80")
+    assert "sur 10 ans, de 2027 à 2037" in text
+    peak = np.quantile(default_run.indicators["net_cost_2027_eur"], 0.8)
+    assert f"dont au plus {visible(format_eur(peak, 0, 'fr'))} en 2027 (P80)" in text
+    english = _note(build_report_html(default_run, "en"))
+    assert "The council, having deliberated, decides to engage the project" in visible(english)
+    assert message("report.note.decision_title", "en") in visible(english)
+    assert "Le conseil" not in english and "Année budgétaire" not in english
+
+
+def test_no_variant_no_comparison_table(french_html):
+    assert '<div class="variants">' not in french_html
+    assert message("report.note.variants_title", "fr") not in visible(french_html)
+
+
+def test_pinned_variants_are_compared_on_the_first_page(default_run, default):
+    def cheaper(data):
+        data["staff"][0]["fte"] = 0.5
+
+    variant = tl.simulate(edit_scenario(default, cheaper), draws=200, seed=SEED)
+    text = build_report_html(default_run, "fr", variants=[("Mi-temps", variant)])
+    note = _note(text)
+    assert visible(message("report.note.variants_title", "fr")) in visible(note)
+    rows = _cells(note.split('<div class="variants">')[1].split("</div>")[0])
+    assert [row[0] for row in rows] == [default_run.scenario.meta.name, "Mi-temps"]
+    for row, run in zip(rows, (default_run, variant), strict=True):
+        total = run.indicators["net_cost_eur"]
+        peak_year = max(_budget_years(run),
+                        key=lambda year: np.quantile(run.indicators[f"net_cost_{year}_eur"], 0.8))
+        peak = np.quantile(run.indicators[f"net_cost_{peak_year}_eur"], 0.8)
+        assert row[1:] == [visible(format_eur(np.quantile(total, 0.5), 0, "fr")),
+                           visible(format_eur(np.quantile(total, 0.8), 0, "fr")),
+                           visible(f"{peak_year} : {format_eur(peak, 0, 'fr')}")]
+    assert rows[1][2] != rows[0][2]  # half the staff: another net cost
+    english = _note(build_report_html(default_run, "en", variants=[("Half-time", variant)]))
+    assert "Variants compared" in visible(english) and "Half-time" in english
 
 
 @needs_chromium
@@ -439,26 +626,35 @@ def test_report_pdf_bytes_without_chromium(default_run):
 
 def test_method_appendix_defines_the_indicators_and_states_the_precision(default_run,
                                                                         french_html):
-    """The precision sentence quotes the 95 % Monte Carlo half-widths, computed here from
-    order statistics and the binomial standard error."""
-    import numpy as np
-
-    from tierslieux_sim.formatting import format_eur, format_number
+    """The precision sentence quotes the 95 % Monte Carlo half-widths of the median net cost
+    and of the autonomy probability, computed here from order statistics and the binomial
+    standard error; every figure of the first page is defined, in French and in English."""
+    from tierslieux_sim.formatting import format_number
+    from tierslieux_sim.headline import definition_lines
     from tierslieux_sim.report import DEFINED_TERMS, precision
 
     money, probability = precision(default_run)
-    values = np.sort(default_run.indicators["balancing_subsidy_eur"].to_numpy())
+    values = np.sort(default_run.indicators["net_cost_eur"].to_numpy())
     n = values.size
     half = 1.959964 * np.sqrt(n * 0.25)
     low, high = values[int(np.floor(n / 2 - half))], values[int(np.ceil(n / 2 + half))]
     assert money == pytest.approx((high - low) / 2)
     p = default_run.autonomy_probability(5)
     assert probability == pytest.approx(1.959964 * np.sqrt(p * (1 - p) / n))
-    method = french_html.split('<section id="method">')[1].split("</section>")[0]
+    method = _section(french_html, "method")
     assert visible(f"± {format_eur(money, 0, 'fr')}") in visible(method)
     assert format_number(100 * probability, 1, "fr") in method
+    assert "médiane du coût net pour la collectivité" in visible(method)
     for term in DEFINED_TERMS:
         assert message(f"report.define.{term}.term", "fr") in visible(method)
+    for language, text in (("fr", method),
+                           ("en", _section(build_report_html(default_run, "en"), "method"))):
+        definitions = visible(text.split('<ul class="definitions">')[1].split("</ul>")[0])
+        for line in definition_lines(language):  # net cost, autonomy on both bases
+            term, _, body = line.partition(":")
+            assert f"{term.strip()}" in definitions and body.strip() in definitions, language
+        for term in ("budget_year", "percentiles", "present_value", "who_pays"):
+            assert visible(message(f"report.define.{term}", language)) in definitions
     assert message("report.method_sampling.random", "fr") in visible(method)
 
 

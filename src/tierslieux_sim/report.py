@@ -1,9 +1,11 @@
-"""A self-contained report of a run (HTML, or PDF printed by headless chromium): title page,
-summary in plain sentences, hypotheses, charts, financing plan and funding rules, territory
-impacts, risks and main drivers (a central-case tornado of the balancing subsidy) and a method
-appendix. French by default; no network reference (Plotly's JavaScript is embedded once);
-charts and tables read in black and white print (hatching, dashes, grey levels; words, not
-colours, in tables)."""
+"""A self-contained report of a run (HTML, or PDF printed by headless chromium): a one-page
+note for the council (the collectivity's net cost per budget year, who pays, autonomy, the
+pinned variants, the conditions that decide the result and a proposed deliberation), summary of
+the charts' readings, hypotheses, charts, financing plan and funding rules, territory impacts,
+risks and main drivers (a central-case tornado of the collectivity's net cost) and a method
+appendix with the run facts and the definitions. French by default; no network reference
+(Plotly's JavaScript is embedded once); charts and tables read in black and white print
+(hatching, dashes, grey levels; words, not colours, in tables)."""
 
 from __future__ import annotations
 
@@ -11,24 +13,24 @@ import html
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 from pydantic import BaseModel
 
-from . import __version__, plots, plots_analysis, plots_financing, plots_territory
+from . import __version__, plots, plots_analysis, plots_financing, plots_territory, report_note
+from . import headline as headline_view
 from .analysis.labels import format_value, input_label, input_unit
 from .analysis.outputs import parse_output
 from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
 from .formatting import (
     format_eur,
-    format_month,
     format_number,
     format_percent,
     keep_with_punctuation,
@@ -50,9 +52,9 @@ PDF_TIMEOUT_S = 120.0
 #: The sections of the report, in order (catalogue ids ``report.section.<id>``).
 SECTIONS = ("summary", "hypotheses", "charts", "financing", "territory", "risks", "method")
 #: Output of the drivers' tornado: the default of the dashboard's "Sensibilité" page, the
-#: total balancing subsidy in the central case (a deterministic tornado: a few dozen model
-#: runs, hundredths of a second).
-DRIVERS_OUTPUT = "balancing_subsidy"
+#: collectivity's net cost over the horizon in the central case (a deterministic tornado: a
+#: few dozen model runs, hundredths of a second).
+DRIVERS_OUTPUT = "net_cost"
 #: Drivers named in the risks' sentences.
 DRIVERS_NAMED = 3
 
@@ -67,6 +69,14 @@ td:first-child { min-width: 11em; } td.src { font-size: 0.85em; min-width: 16em;
 .title-page dt { font-weight: bold; } .reading { font-style: italic; }
 .status-broken { font-weight: bold; text-decoration: underline; }
 ul.risks li { margin-bottom: 0.4em; }
+.note h1 { margin: 0 0 0.1em 0; } .note .subtitle { margin: 0 0 0.6em 0; color: #444; }
+.note h3 { margin: 0.7em 0 0.2em 0; font-size: 1.05em; border-bottom: 1px solid #999; }
+.note table { margin: 0.2em 0; } .note ul { margin: 0.2em 0; padding-left: 1.3em; }
+.note li { margin-bottom: 0.15em; } .note .small { font-size: 0.85em; margin: 0.2em 0; }
+.note .deliberation { border: 1px solid #555; padding: 0.4em 0.7em; margin: 0.3em 0;
+  font-style: italic; }
+dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; }
+dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { margin: 0; color: #000; font-size: 10.5pt; }
@@ -76,6 +86,10 @@ ul.risks li { margin-bottom: 0.4em; }
   tr, li, .reading { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   .chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .note { font-size: 11pt; line-height: 1.3; }
+  .note h1 { font-size: 17pt; } .note h3 { font-size: 12pt; }
+  .note table { font-size: 10pt; } .note th, .note td { padding: 0.05em 0.5em; }
+  .note .small { font-size: 8.5pt; }
 }
 """
 
@@ -275,16 +289,15 @@ def _territory(results: Results, language: str, figures: list[ReportFigure]) -> 
 
 # --- risks and main drivers ----------------------------------------------------------------
 
-def _amount(value: float, language: str) -> str:
-    """An amount in a sentence: to the thousand euros from 10 000 €, else to the hundred."""
-    step = 1_000 if abs(value) >= 10_000 else 100 if abs(value) >= 1_000 else 1
-    return format_eur(round(value / step) * step, 0, language)
+#: An amount in a sentence: to the thousand euros from 10 000 €, else to the hundred.
+_amount = report_note.rounded_eur
 
 
 def _award_sentences(results: Results, drivers: Tornado, language: str) -> list[str]:
     """Each grant or operating subsidy whose award is uncertain: its amount, its probability
-    and what it weighs on the central case's balancing subsidy (rise if refused, when the
-    central case counts it as awarded; else the fall if it were won)."""
+    and what it weighs on the central case's net cost to the collectivity over the horizon
+    (rise if refused, when the central case counts it as awarded; else the fall if it were
+    won)."""
     scenario = results.scenario
     bars = {bar.path: bar for bar in drivers.bars if bar.is_award}
     plan = results.financing_plan()
@@ -350,13 +363,29 @@ def _drivers_sentence(drivers: Tornado, language: str) -> str | None:
     return message("report.risks.drivers", language, drivers=named)
 
 
+def bad_case(results: Results) -> dict[str, float] | None:
+    """The bad case of the collectivity's net cost: P50 and P90 over the horizon, and the
+    budget year whose P90 is highest with its P50 and P90 [€]; ``None`` when even the P90
+    over the horizon is not a cost (the collectivity receives more than it pays)."""
+    indicators = results.indicators
+    p50, p90 = (float(q) for q in np.quantile(indicators["net_cost_eur"].to_numpy(), [0.5, 0.9]))
+    if p90 <= 0:
+        return None
+    by_year = {year: np.quantile(indicators[f"net_cost_{year}_eur"].to_numpy(), [0.5, 0.9])
+               for year in results.budget_years}
+    heaviest = max(by_year, key=lambda year: by_year[year][1])
+    return {"p50": p50, "p90": p90, "year": heaviest, "year_p50": float(by_year[heaviest][0]),
+            "year_p90": float(by_year[heaviest][1])}
+
+
 def risk_sentences(results: Results, drivers: Tornado | None,
                    language: str | None = None) -> list[str]:
-    """The risks in plain sentences, only those that apply: cash going negative without the
-    balancing subsidy, the bad case (P90 against P50 of the balancing subsidy, in total and in
-    its heaviest year), autonomy missed within the horizon, grants and subsidies whose award is
-    uncertain and what losing them costs, the funding rules, and the main drivers with their
-    swing (from ``drivers``, :func:`drivers_tornado`; ``None``: no uncertain input, which the
+    """The risks in plain sentences, only those that apply: the operator's cash going
+    negative without the balancing subsidy, the bad case of the collectivity's net cost (P90
+    against P50 over the horizon and in its heaviest budget year, :func:`bad_case`), autonomy
+    missed within the horizon, grants and subsidies whose award is uncertain and what losing
+    them costs the collectivity, the funding rules, and the main drivers with their swing
+    (from ``drivers``, :func:`drivers_tornado`; ``None``: no uncertain input, which the
     report says under its drivers' title)."""
     language = language or current_language()
     indicators = results.indicators
@@ -371,22 +400,17 @@ def risk_sentences(results: Results, drivers: Tornado | None,
     else:
         sentences.append(message("report.risks.cash_never_negative", language,
                                  draws=format_number(results.draws, 0, language)))
-    if negative > 0:
-        total = indicators["balancing_subsidy_eur"].to_numpy()
-        p50, p90 = (float(q) for q in np.quantile(total, [0.5, 0.9]))
-        if p90 <= 0:
-            sentences.append(message("report.risks.bad_case_none", language, years=years))
-        else:
-            kpis = results.yearly_kpis()
-            heaviest = int(kpis["balancing_subsidy_p90_eur"].idxmax())
-            sentences.append(message(
-                "report.risks.bad_case", language, years=years, p90=_amount(p90, language),
-                p50=_amount(p50, language), gap=_amount(p90 - p50, language),
-                gap_per_year=_amount((p90 - p50) / years, language), year=heaviest,
-                year_p90=_amount(float(kpis.at[heaviest, "balancing_subsidy_p90_eur"]),
-                                 language),
-                year_p50=_amount(float(kpis.at[heaviest, "balancing_subsidy_p50_eur"]),
-                                 language)))
+    bad = bad_case(results)
+    if bad is None:
+        sentences.append(message("report.risks.bad_case_none", language, years=years))
+    else:
+        gap = bad["p90"] - bad["p50"]
+        sentences.append(message(
+            "report.risks.bad_case", language, years=years, p90=_amount(bad["p90"], language),
+            p50=_amount(bad["p50"], language), gap=_amount(gap, language),
+            gap_per_year=_amount(gap / years, language), year=int(bad["year"]),
+            year_p90=_amount(bad["year_p90"], language),
+            year_p50=_amount(bad["year_p50"], language)))
     missed = 1.0 - results.autonomy_probability(years)
     if missed > 0:
         sentences.append(message("report.risks.autonomy_missed", language, years=years,
@@ -418,15 +442,20 @@ def _risks(results: Results, language: str, drivers: Tornado | None,
     return "".join(parts)
 
 
-#: What the method appendix defines (catalogue ids ``report.define.<id>``).
-DEFINED_TERMS = ("balancing_subsidy", "autonomy", "central", "public_money", "socio_economic")
+#: What the method appendix defines besides the headline's definitions (catalogue ids
+#: ``report.define.<id>``).
+DEFINED_TERMS = ("budget_year", "percentiles", "present_value", "heaviest_year",
+                 "per_inhabitant", "who_pays", "balancing_subsidy", "central", "public_money",
+                 "socio_economic", "tornado")
+#: The run facts of the method appendix (catalogue ids ``report.fact.<id>``).
+RUN_FACTS = ("territory", "date", "version", "seed", "draws", "sampling", "hash")
 
 
 def precision(results: Results) -> tuple[float, float]:
-    """Half-widths of the 95 % Monte Carlo confidence intervals of the median total balancing
-    subsidy [€] (distribution-free, between two order statistics) and of the probability of
-    autonomy by the headline year [probability, 0–1]."""
-    median = parse_output("balancing_subsidy_p50", results.scenario,
+    """Half-widths of the 95 % Monte Carlo confidence intervals of the median net cost to the
+    collectivity over the horizon [€] (distribution-free, between two order statistics) and
+    of the probability of autonomy by the headline year [probability, 0–1]."""
+    median = parse_output("net_cost_p50", results.scenario,
                           columns=results.indicators.columns)
     values = median.per_draw(results.indicators)
     low, high = median.confidence_interval(values, 0.95)
@@ -435,9 +464,32 @@ def precision(results: Results) -> tuple[float, float]:
     return (high - low) / 2, 1.959964 * float(np.sqrt(p * (1 - p) / results.draws))
 
 
+def run_facts(results: Results, language: str) -> list[tuple[str, str]]:
+    """``(label, value)`` of the run: territory, date, version, seed, draws, sampling and
+    the scenario's fingerprint (SHA-256 of its canonical text)."""
+    values = {"territory": results.scenario.meta.territory or "–",
+              "date": date.today().isoformat(), "version": __version__,
+              "seed": str(results.seed),
+              "draws": format_number(results.draws, 0, language),
+              "sampling": results.sampling, "hash": scenario_hash(results)}
+    return [(message(f"report.fact.{key}", language), values[key]) for key in RUN_FACTS]
+
+
+def definitions(language: str) -> list[tuple[str, str]]:
+    """``(term, definition)`` of every figure the report shows: the headline's definitions
+    (net cost, autonomy on both bases), then :data:`DEFINED_TERMS`."""
+    items = []
+    for line in headline_view.definition_lines(language):
+        term, _, text = line.partition(":")
+        items.append((term.strip(), text.strip()))
+    items += [(message(f"report.define.{term}.term", language),
+               message(f"report.define.{term}", language)) for term in DEFINED_TERMS]
+    return items
+
+
 def _method(results: Results, language: str) -> str:
-    """Monte Carlo, the sampling used and the precision it gives, the indicators' definitions
-    and how to read the tornado."""
+    """The run facts, Monte Carlo, the sampling used and the precision it gives, the
+    definitions of every figure shown and how to read the tornado."""
     draws = format_number(results.draws, 0, language)
     money, probability = precision(results)
     year = min(HEADLINE_AUTONOMY_YEAR, results.horizon_years)
@@ -450,70 +502,80 @@ def _method(results: Results, language: str) -> str:
                 points=format_number(100 * probability, 1, language)),
     ]
     colon = plots._colon(language)
-    definitions = "".join(
-        f"<li><strong>{_e(message(f'report.define.{term}.term', language))}</strong>{colon}"
-        f"{_e(message(f'report.define.{term}', language))}</li>" for term in DEFINED_TERMS)
-    return ("".join(f"<p>{_e(text)}</p>" for text in paragraphs)
+    defined = "".join(f"<li><strong>{_e(term)}</strong>{colon}{_e(text)}</li>"
+                      for term, text in definitions(language))
+    facts = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>"
+                    for label, value in run_facts(results, language))
+    return (f"<h3>{_e(message('report.run_facts_title', language))}</h3>"
+            f'<dl class="facts">{facts}</dl>'
+            + "".join(f"<p>{_e(text)}</p>" for text in paragraphs)
             + f"<h3>{_e(message('report.definitions_title', language))}</h3>"
-            + f"<ul>{definitions}</ul>"
+            + f'<ul class="definitions">{defined}</ul>'
             + f"<p>{_e(message('report.risks.method_tornado', language))}</p>")
 
 
 #: Year of operation by which the headline gives the probability of autonomy.
-HEADLINE_AUTONOMY_YEAR = 5
+HEADLINE_AUTONOMY_YEAR = headline_view.AUTONOMY_YEAR
 
 
-def headline_sentences(results: Results, language: str | None = None) -> list[str]:
-    """The report's first sentences, the decision in figures: the yearly cost to the
-    authority in 8 cases out of 10 (P80 of the balancing subsidy averaged over the horizon),
-    the probability of autonomy by a date, and the public money over the horizon."""
-    language = language or current_language()
-    years = results.horizon_years
-    per_year = results.indicators["balancing_subsidy_eur"].to_numpy() / years
-    p50, p80 = np.quantile(per_year, [0.5, 0.8])
-    autonomy_year = min(HEADLINE_AUTONOMY_YEAR, years)
-    months = pd.DatetimeIndex(results.central["month"].to_numpy())
-    by = months[12 * autonomy_year - 1].date()
-    public = results.public_money_eur().to_numpy()
-    p10_public, p50_public, p90_public = np.quantile(public, [0.1, 0.5, 0.9])
-    return [
-        message("report.headline.cost", language, p80=format_eur(p80, 0, language),
-                p50=format_eur(p50, 0, language), years=years),
-        message("report.headline.autonomy", language, date=format_month(by, language),
-                year=autonomy_year, share=format_percent(
-                    results.autonomy_probability(autonomy_year), 0, language)),
-        message("report.headline.public_money", language, years=years,
-                p50=format_eur(p50_public, 0, language), p10=format_eur(p10_public, 0, language),
-                p90=format_eur(p90_public, 0, language)),
-    ]
+def council_note(results: Results, language: str, drivers: Tornado | None,
+                 variants: Sequence[report_note.Variant] = ()) -> str:
+    """The report's first page, a one-page note for the council: the collectivity's net cost
+    per budget year (investment and operating apart, P50 and P80), the headline sentences,
+    who pays by funder level, the variants if some are pinned, the conditions that decide the
+    result and a proposed wording for the deliberation."""
+    scenario = results.scenario
+    head = headline_view.headline(results)
+    headers, rows = headline_view.year_table(head, language)
+    items = report_note.headline_items(
+        head, headline_view.sentences(head, results, language), language)
+    funders, amounts = report_note.funder_rows(head, language)
+    subtitle = message("report.note.subtitle", language,
+                       territory=scenario.meta.territory or scenario.meta.name)
+    parts = [f"<h1>{_e(message('report.title', language, name=scenario.meta.name))}</h1>",
+             f'<p class="subtitle">{_e(subtitle)}</p>',
+             f"<h3>{_e(message('report.note.decision_title', language))}</h3>",
+             f'<div class="year-table">{_table(headers, rows)}</div>',
+             f'<p class="small">{_e(message("headline.table_note", language))} '
+             f'{_e(message("headline.definition_net_cost", language))}</p>',
+             '<ul class="headline">' + "".join(f"<li>{_e(item)}</li>" for item in items)
+             + "</ul>",
+             f"<h3>{_e(message('report.note.who_pays_title', language))}</h3>",
+             f'<div class="funders">{_table(funders, [amounts], numeric_from=0)}</div>',
+             f'<p class="small">{_e(message("report.note.who_pays_note", language))}</p>']
+    if variants:
+        variant_headers, variant_rows = report_note.variant_rows(results, variants, language)
+        parts += [f"<h3>{_e(message('report.note.variants_title', language))}</h3>",
+                  f'<div class="variants">{_table(variant_headers, variant_rows)}</div>']
+    conditions = report_note.condition_sentences(drivers, results.horizon_years, language)
+    parts += [f"<h3>{_e(message('report.note.conditions_title', language))}</h3>",
+              '<ul class="conditions">' + "".join(f"<li>{_e(c)}</li>" for c in conditions)
+              + "</ul>",
+              f"<h3>{_e(message('report.note.deliberation_title', language))}</h3>",
+              f'<p class="deliberation">'
+              f"{_e(report_note.deliberation_text(results, head, language))}</p>",
+              f'<p class="small">{_e(message("report.note.see_appendix", language))}</p>']
+    return f'<section id="note" class="note">{"".join(parts)}</section>'
 
 
-def build_report_html(results: Results, language: str | None = None) -> str:
-    """The whole report as one HTML page (Plotly's JavaScript embedded once)."""
+def build_report_html(results: Results, language: str | None = None,
+                      variants: Sequence[report_note.Variant] | None = None) -> str:
+    """The whole report as one HTML page (Plotly's JavaScript embedded once).
+
+    ``variants``: ``(name, results)`` of pinned variants (the dashboard's "Comparer" page), to
+    compare on the first page with the run (net cost P50 and P80 over the horizon, heaviest
+    budget year); none by default."""
     language = language or current_language()
     scenario = results.scenario
-    draws = format_number(results.draws, 0, language)
     title = message("report.title", language, name=scenario.meta.name)
-    facts = [
-        ("report.fact.territory", scenario.meta.territory or "–"),
-        ("report.fact.date", date.today().isoformat()),
-        ("report.fact.version", __version__),
-        ("report.fact.seed", str(results.seed)),
-        ("report.fact.draws", draws),
-        ("report.fact.hash", scenario_hash(results)),
-    ]
-    title_page = "".join(f"<dt>{_e(message(key, language))}</dt><dd>{_e(value)}</dd>"
-                         for key, value in facts)
     drivers = drivers_tornado(results)
     figures = _report_figures(results, language, drivers)
     by_section: dict[str, list[ReportFigure]] = {key: [] for key in SECTIONS}
     for figure in figures:
         by_section[figure.section].append(figure)
     summary = "".join(f"<li>{_e(figure.reading)}</li>" for figure in by_section["charts"])
-    headline = "".join(f"<p><strong>{_e(sentence)}</strong></p>"
-                       for sentence in headline_sentences(results, language))
     sections = {
-        "summary": f"{headline}<ul>{summary}</ul>",
+        "summary": f"<ul>{summary}</ul>",
         "hypotheses": _hypotheses(results, language),
         "charts": "".join(_chart_html(figure.figure, figure.reading)
                           for figure in by_section["charts"]),
@@ -524,11 +586,11 @@ def build_report_html(results: Results, language: str | None = None) -> str:
     }
     body = "".join(f'<section id="{key}"><h2>{_e(message(f"report.section.{key}", language))}'
                    f"</h2>{sections[key]}</section>" for key in SECTIONS)
+    note = council_note(results, language, drivers, list(variants or []))
     return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
             f"<title>{_e(title)}</title><style>{_STYLE}</style>"
             f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head>'
-            f'<body><header class="title-page"><h1>{_e(title)}</h1><dl>{title_page}</dl>'
-            f"</header>{body}</body></html>")
+            f"<body>{note}{body}</body></html>")
 
 
 def print_pdf(html_path: Path, pdf_path: Path, chromium: str = CHROMIUM_PATH,

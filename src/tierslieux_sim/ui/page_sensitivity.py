@@ -26,8 +26,9 @@ from .app import LEVER_PATHS, run_current, validated_scenario
 #: Outputs offered (those beyond the horizon are left out). The first, a central-case
 #: output, is a deterministic tornado of a few dozen model runs: the page opens at once; the
 #: others are Monte Carlo tornadoes (a few seconds, then cached).
-SENSITIVITY_OUTPUTS = ("balancing_subsidy", "balancing_subsidy_p50", "balancing_subsidy_p80",
-                       "autonomy_by_year_3", "autonomy_by_year_5", "cash_at_horizon_p50")
+SENSITIVITY_OUTPUTS = ("net_cost", "net_cost_p80", "balancing_subsidy", "balancing_subsidy_p50",
+                       "balancing_subsidy_p80", "autonomy_by_year_3", "autonomy_by_year_5",
+                       "cash_at_horizon_p50")
 #: Targets offered in the "what must be true" panel.
 SOLVE_STATISTICS = ("autonomy_by_year_5", "autonomy_by_year_3", "balancing_subsidy_p80",
                     "balancing_subsidy_p50")
