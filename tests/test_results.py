@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.results import LINE_VARIABLES, MONTHLY_VARIABLES
+from tierslieux_sim.results import LINE_VARIABLES, MEAN_ONLY_VARIABLES, MONTHLY_VARIABLES
 
 # --- 6. keep="summary" ---------------------------------------------------------------------
 
@@ -31,7 +31,11 @@ def test_summary_mode_keeps_identical_indicators(full_and_summary):
 
 def test_summary_mode_monthly_mean(full_and_summary):
     full, summary = full_and_summary
+    # the collectivity's budget lines are kept as means only, even in full mode
+    assert set(MEAN_ONLY_VARIABLES).isdisjoint(full.dataset.data_vars)
     mean = full.dataset.mean("draw")
+    for name in MEAN_ONLY_VARIABLES:
+        mean[name] = full.monthly_mean[name]
     assert set(summary.monthly_mean.data_vars) == set(MONTHLY_VARIABLES) | set(LINE_VARIABLES)
     for name in summary.monthly_mean.data_vars:
         assert summary.monthly_mean[name].dims == mean[name].dims, name
@@ -94,7 +98,8 @@ def test_autonomy_is_reached_in_some_draws_only(autonomy_run):
 def test_central_case_is_consistent(default_run):
     central = default_run.central
     assert "draw" not in central.dims
-    assert set(central.data_vars) == set(default_run.dataset.data_vars)
+    assert set(central.data_vars) == set(default_run.dataset.data_vars) | set(
+        MEAN_ONLY_VARIABLES)
     ind = default_run.central_indicators
     assert ind["min_cash_eur"] == central.cash_eur.min().item()
     assert ind["balancing_subsidy_eur"] == pytest.approx(max(0.0, -central.cash_eur.min().item()))

@@ -188,8 +188,10 @@ class Results:
             if collector.mean_only_sums:
                 means = {name: total / collector.draws
                          for name, total in collector.mean_only_sums.items()}
-                monthly_mean = xr.merge([dataset.mean("draw"), _dataset(
-                    means, collector.line_names, coordinates, with_draw=False)])
+                monthly_mean = dataset.mean("draw")
+                extra = _dataset(means, collector.line_names, coordinates, with_draw=False)
+                for name, variable in extra.data_vars.items():
+                    monthly_mean[name] = variable
         else:
             means = {name: total / collector.draws for name, total in collector.monthly_sums.items()}
             monthly_mean = _dataset(means, collector.line_names, coordinates, with_draw=False)
