@@ -36,8 +36,16 @@ def app() -> AppTest:
 def test_opens_in_french_on_the_default_scenario(app):
     assert app.title[0].value == "Simulateur de tiers-lieu"
     assert app.session_state["scenario"] == preset_scenario("default")
-    assert metric(app, "Reste à charge moyen par an").endswith("€")
-    assert metric(app, "Chance d'autonomie d'ici l'année 3").endswith("%")
+    # the first card is the collectivity's net cost, then its heaviest budget year
+    assert [m.label for m in app.metric][:2] == [
+        "Coût net pour la collectivité sur 10 ans (médiane)", "Année la plus lourde : 2027"]
+    assert metric(app, "Coût net pour la collectivité").endswith("€")
+    assert metric(app, "Autonomie du gestionnaire d'ici l'année 5").count("%") == 2
+    # the profile by budget year is on the page, not in a collapsed section
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Année budgétaire", "Investissement P50 / P80",
+                                   "Fonctionnement P50 / P80", "Coût net P50 / P80"]
+    assert table.iloc[0, 0] == "2027 (4 mois)" and len(table) == 11
     assert len(app.get("plotly_chart")) >= 6
     # each chart has its one-sentence reading
     assert any(caption.value.startswith("Dans ") for caption in app.caption)
@@ -59,15 +67,25 @@ def test_results_page_offers_the_council_report(app):
     assert button.label == "Télécharger le rapport (HTML)"
 
 
-def test_moving_a_lever_changes_the_cards():
+def _euros(text: str) -> float:
+    """``93 075 €`` → 93075.0 (French format: narrow no-break spaces, minus sign)."""
+    return float(text.replace("€", "").replace("\u202f", "").replace("\xa0", "")
+                 .replace("−", "-").replace(",", ".").strip())
+
+
+def test_moving_a_lever_changes_the_cards_in_the_right_direction():
+    """A dearer day pass (demand barely elastic) brings more revenue: the collectivity pays
+    less, and so does its balancing subsidy."""
     app = start()
-    before = metric(app, "Reste à charge moyen par an")
+    net_before = _euros(metric(app, "Coût net pour la collectivité"))
+    balancing_before = _euros(metric(app, "Subvention d'équilibre moyenne par an"))
     lever = app.slider(key="lever:prices.day_pass_eur")
     lever.set_value(lever.value + 8).run()
     assert not app.exception
     assert app.session_state["scenario"].prices.day_pass_eur.mode == pytest.approx(
         lever.value)
-    assert metric(app, "Reste à charge moyen par an") != before
+    assert _euros(metric(app, "Coût net pour la collectivité")) < net_before
+    assert _euros(metric(app, "Subvention d'équilibre moyenne par an")) < balancing_before
 
 
 def test_desk_lever_changes_occupancy_card():

@@ -19,7 +19,7 @@ import streamlit as st
 from .. import plots
 from ..allocator import keep_large_arrays_on_the_heap
 from ..engine import simulate
-from ..formatting import format_eur, format_month, format_percent
+from ..formatting import format_eur, format_percent
 from ..i18n import LANGUAGES, current_language, message
 from ..report import build_report_html, pdf_available, report_pdf_bytes
 from ..results import Results
@@ -29,6 +29,7 @@ from ..scenario.files import parse_scenario_text, preset_names, preset_scenario,
 from ..scenario.schema import Scenario, section_label
 from ..workbook import workbook_bytes
 from . import data as scenario_data
+from .cards import collectivity_cost_cards
 from .widgets import (
     TABLE_PREFIX,
     WIDGET_PREFIX,
@@ -361,7 +362,12 @@ def kpis(results: Results) -> dict[str, float]:
     maturity_year = min(3, years)
     total = results.indicators["balancing_subsidy_eur"].to_numpy()
     public = results.public_money_eur().to_numpy()
+    net_cost = results.indicators["net_cost_eur"].to_numpy()
     return {
+        "net_cost_p50": _quantiles(net_cost, 0.5)[0],
+        "net_cost_p80": _quantiles(net_cost, 0.8)[0],
+        "net_cost_peak_year_p80": _quantiles(
+            results.indicators["net_cost_peak_year_eur"].to_numpy(), 0.8)[0],
         "balancing_total_p50": _quantiles(total, 0.5)[0],
         "balancing_total_p80": _quantiles(total, 0.8)[0],
         "autonomy_3": results.autonomy_probability(min(3, years)),
@@ -379,16 +385,10 @@ def _kpi_text(name: str, value: float, language: str) -> str:
     return format_eur(value, language=language)
 
 
-def _autonomy_date(results: Results, language: str) -> str:
-    month = results.median_autonomy_month()
-    opening = pd.Timestamp(results.scenario.simulation.opening_month + "-01")
-    if not np.isfinite(month):
-        last = opening + pd.DateOffset(months=results.scenario.horizon_months - 1)
-        return message("ui.card.never", language, year=last.year)
-    return format_month((opening + pd.DateOffset(months=int(month) - 1)).date(), language)
-
-
 def result_cards(results: Results, language: str) -> None:
+    """The collectivity's net cost per budget year first (:mod:`.cards`), then the balancing
+    subsidy, occupancy and public money, and the table by year of operation."""
+    collectivity_cost_cards(results, language)
     years = results.horizon_years
     per_year = results.indicators["balancing_subsidy_eur"].to_numpy() / years
     p10, p50, p90 = _quantiles(per_year, 0.1, 0.5, 0.9)
@@ -403,18 +403,9 @@ def result_cards(results: Results, language: str) -> None:
     first.caption(message("ui.card.balancing_range", language,
                           p10=format_eur(p10, language=language),
                           p90=format_eur(p90, language=language)))
-    second.metric(message("ui.card.autonomy_by", language, year=min(3, years)),
-                  format_percent(results.autonomy_probability(min(3, years)), language=language),
-                  border=True)
-    third.metric(message("ui.card.autonomy_by", language, year=min(5, years)),
-                 format_percent(results.autonomy_probability(min(5, years)), language=language),
-                 border=True)
-    fourth, fifth, sixth = st.columns(3)
-    fourth.metric(message("ui.card.autonomy_date", language), _autonomy_date(results, language),
-                  border=True)
-    fifth.metric(message("ui.card.occupancy", language, year=maturity_year),
-                 format_percent(float(np.median(occupancy)), language=language), border=True)
-    sixth.metric(message("ui.card.public_money", language, years=years),
+    second.metric(message("ui.card.occupancy", language, year=maturity_year),
+                  format_percent(float(np.median(occupancy)), language=language), border=True)
+    third.metric(message("ui.card.public_money", language, years=years),
                  format_eur(float(np.median(public)), language=language), border=True,
                  help=message("ui.card.public_money_help", language))
     p10s, p50s, p90s = (
