@@ -19,7 +19,13 @@ from tierslieux_sim.analysis.outputs import indicator_label
 from tierslieux_sim.cli import main
 from tierslieux_sim.i18n import message
 from tierslieux_sim.scenario.paths import uncertain_leaves
-from tierslieux_sim.workbook import ACCOUNT_LINES, DETAIL_LINES, SHEETS, write_workbook
+from tierslieux_sim.workbook import (
+    ACCOUNT_LINES,
+    DETAIL_LINES,
+    SHEET_YEARS,
+    SHEETS,
+    write_workbook,
+)
 
 
 def _sheet_name(key: str, language: str = "fr") -> str:
@@ -27,9 +33,12 @@ def _sheet_name(key: str, language: str = "fr") -> str:
 
 
 def _table(book, key: str, language: str = "fr") -> pd.DataFrame:
-    """A sheet as a DataFrame (first row = headers), values as stored in the file."""
+    """A sheet's table as a DataFrame (first row = headers; on a sheet with years, down to the
+    first empty row: the note on its years follows), values as stored in the file."""
     rows = list(book[_sheet_name(key, language)].iter_rows(values_only=True))
-    return pd.DataFrame(rows[1:], columns=rows[0])
+    end = next((index for index, row in enumerate(rows) if all(v is None for v in row)),
+               len(rows)) if key in SHEET_YEARS else len(rows)
+    return pd.DataFrame(rows[1:end], columns=rows[0])
 
 
 def _col(key: str, language: str = "fr") -> str:
@@ -72,8 +81,14 @@ def _yearly(values: np.ndarray, how: str) -> np.ndarray:
 def test_sheets_in_order_in_french_and_english(rich_book, english_book):
     assert rich_book.sheetnames == [_sheet_name(key) for key in SHEETS]
     assert english_book.sheetnames == [_sheet_name(key, "en") for key in SHEETS]
-    assert rich_book.sheetnames[:3] == ["Lisez-moi", "Hypothèses", "Comptes annuels"]
-    assert english_book.sheetnames[:3] == ["Read me", "Assumptions", "Yearly accounts"]
+    # the collectivity's cost per budget year is the first data sheet after the read-me
+    assert rich_book.sheetnames[:6] == [
+        "Lisez-moi", "Coût collectivité par année", "Budget de la collectivité",
+        "Argent public accordé-versé", "Autonomie du gestionnaire", "Hypothèses"]
+    assert english_book.sheetnames[:6] == [
+        "Read me", "Collectivity cost by year", "Collectivity budget",
+        "Public money granted-paid", "Operator autonomy", "Assumptions"]
+    assert all(len(name) <= 31 for name in rich_book.sheetnames + english_book.sheetnames)
 
 
 def test_yearly_accounts_equal_the_results(rich_run, rich_book):
@@ -205,7 +220,8 @@ def test_rules_sheet(rich_run, rich_book):
     for check, (_, row) in zip(rich_run.rule_checks, table.iterrows(), strict=True):
         assert row[_col("status")] == message(f"report.rule_status.{check.status}", "fr")
         assert row[_col("broken_share")] == pytest.approx(check.broken_share)
-        assert row[_col("limit")] == pytest.approx(check.limit)
+        assert row[_col("limit")] == pytest.approx(check.limit, nan_ok=True) or (
+            math.isnan(check.limit) and pd.isna(row[_col("limit")]))  # no limit: empty cell
 
 
 def test_warnings_sheet_lists_every_notice(default, tmp_path):
@@ -292,7 +308,7 @@ def test_formats_frozen_headers_and_widths(rich_book, english_book):
     assert cash["F2"].number_format.endswith("%")
     english = english_book[_sheet_name("yearly_accounts", "en")]
     assert english["E4"].number_format == '"€"#,##0'
-    assert english["A1"].value == "Year" and english["D1"].value == "Central case"
+    assert english["A1"].value == "Year of operation" and english["D1"].value == "Central case"
     # long texts wrap, with a row height tall enough for them
     readme = rich_book[_sheet_name("readme")]
     wrapped = [row for row in range(2, readme.max_row + 1)
@@ -360,3 +376,179 @@ def test_whole_numbers_show_no_decimals_and_tall_rows_read_from_the_top(rich_boo
 def test_english_assumptions_show_english_units(english_book):
     table = _table(english_book, "assumptions", "en").set_index(_col("key", "en"))
     assert table.loc["site.open_days_per_month", _col("unit", "en")] == "days/month"
+
+
+# --- the collectivity's cost and budget, per budget (calendar) year --------------------------
+
+def _calendar_years(run) -> dict[int, list[int]]:
+    """Budget year → indices of its months within the horizon, from the month coordinate."""
+    years: dict[int, list[int]] = {}
+    for index, month in enumerate(pd.to_datetime(run.central["month"].to_numpy())):
+        years.setdefault(month.year, []).append(index)
+    return years
+
+
+SECTION_STEMS = {"investment": "net_cost_investment", "operating": "net_cost_operating",
+                 "net": "net_cost"}
+
+
+def test_collectivity_cost_sheet_equals_the_indicators(rich_run, rich_book):
+    """Investment, operating and net cost per budget year: P10/P50/P80/P90, mean and central
+    case of the per-draw indicators; then over the horizon and its present value."""
+    table = _table(rich_book, "collectivity_cost")
+    assert table.columns[0] == "Année budgétaire (civile)"
+    years = _calendar_years(rich_run)
+    assert list(years) == list(range(2027, 2038))
+    labels = {section: message(f"workbook.cost_section.{section}", "fr")
+              for section in SECTION_STEMS}
+    expected_rows = [(year, len(months), section) for year, months in years.items()
+                     for section in SECTION_STEMS]
+    body = table.iloc[:len(expected_rows)]
+    assert list(zip(body.iloc[:, 0], body.iloc[:, 1], body[_col("cost_section")],
+                    strict=True)) == [(y, m, labels[s]) for y, m, s in expected_rows]
+    assert [m for _, m, s in expected_rows if s == "net"][:1] == [4]  # Sept.–Dec. 2027
+    indicators, central = rich_run.indicators, rich_run.central_indicators
+    names = [f"{SECTION_STEMS[s]}_{y}_eur" for y, _, s in expected_rows]
+    horizon = message("workbook.over_horizon", "fr", years=10)
+    names += ["net_cost_investment_eur", "net_cost_operating_eur", "net_cost_eur",
+              "net_cost_pv_eur"]
+    assert len(table) == len(names)
+    assert (table.iloc[len(expected_rows):, 0] == horizon).all()
+    for (_, row), name in zip(table.iterrows(), names, strict=True):
+        values = indicators[name].to_numpy()
+        for column, q in (("P10", 0.1), ("P50", 0.5), ("P80", 0.8), ("P90", 0.9)):
+            assert row[column] == pytest.approx(np.quantile(values, q), abs=1e-6), name
+        assert row[_col("mean")] == pytest.approx(values.mean(), abs=1e-6)
+        assert row[_col("central")] == pytest.approx(central[name], abs=1e-6)
+        assert row[_col("code")] == name
+    # investment and operating add up to the net cost in every draw: so do their means
+    wide = table.iloc[:len(expected_rows)].pivot(index=table.columns[0],
+                                                 columns=_col("code"), values=_col("mean"))
+    for year in years:
+        assert wide[f"net_cost_investment_{year}_eur"][year] + wide[
+            f"net_cost_operating_{year}_eur"][year] == pytest.approx(
+            wide[f"net_cost_{year}_eur"][year], abs=1e-6)
+    assert rich_book[_sheet_name("collectivity_cost")]["D2"].number_format == '#,##0\\ "€"'
+
+
+def _budget_by_year(monthly: np.ndarray, years: dict[int, list[int]]) -> np.ndarray:
+    """(months,) → (budget years,): a plain loop over each year's months."""
+    return np.array([sum(monthly[index] for index in months) for months in years.values()])
+
+
+@pytest.fixture(scope="module")
+def rich_english_book(rich_run, tmp_path_factory):
+    path = write_workbook(rich_run, tmp_path_factory.mktemp("wb") / "rich.xlsx", "en")
+    return openpyxl.load_workbook(path)
+
+
+def test_collectivity_budget_sheet_line_by_line(rich_run, rich_book, rich_english_book):
+    """Each budget line of the central case and of the mean over draws, summed by calendar
+    year from the monthly data; the sections' totals and the net cost equal the per-draw
+    indicators (central case, mean); French labels, never the line codes."""
+    from tierslieux_sim.model.parties import BUDGET_LINES
+
+    table = _table(rich_book, "collectivity_budget")
+    years = _calendar_years(rich_run)
+    year_columns = [str(y) if len(m) == 12 else f"{y} ({len(m)} mois)"
+                    for y, m in years.items()]
+    assert list(table.columns[3:3 + len(years)]) == year_columns
+    assert year_columns[0] == "2027 (4 mois)" and year_columns[-1] == "2037 (8 mois)"
+    for statistic, source in (("central", rich_run.central), ("mean", rich_run.monthly_mean)):
+        block = table[table[_col("statistic")]
+                      == message(f"workbook.budget_statistic.{statistic}", "fr")]
+        lines = source["collectivity_budget_eur"]
+        present = [str(code) for code in lines["budget_line"].to_numpy()]
+        assert {"works_and_equipment_paid", "loan_drawn", "interest_paid",
+                "rent_received"} <= set(present)  # the rich case has a loan
+        for code in present:
+            row = block[block[_col("code")] == code].iloc[0]
+            expected = _budget_by_year(lines.sel(budget_line=code).to_numpy(), years)
+            assert row[year_columns].to_numpy(dtype=float) == pytest.approx(expected, abs=1e-6)
+            assert row[_col("total")] == pytest.approx(expected.sum(), abs=1e-6)
+            assert row[_col("line")] == message(f"workbook.budget_line.{code}", "fr") != code
+            assert row[_col("section")] == message(
+                f"workbook.budget_section.{BUDGET_LINES[code]}", "fr")
+        assert "(chap. 16)" in block.loc[block[_col("code")] == "loan_drawn", _col("line")].iloc[0]
+        totals = {code: block[block[_col("code")] == code].iloc[0][year_columns]
+                  .to_numpy(dtype=float)
+                  for code in ("total_investment", "total_operating", "net_cost")}
+        for key, stem in (("total_investment", "net_cost_investment"),
+                          ("total_operating", "net_cost_operating"), ("net_cost", "net_cost")):
+            names = [f"{stem}_{year}_eur" for year in years]
+            expected = (rich_run.central_indicators[names].to_numpy(dtype=float)
+                        if statistic == "central"
+                        else rich_run.indicators[names].mean().to_numpy())
+            assert totals[key] == pytest.approx(expected, abs=1e-6), (statistic, key)
+    # no raw code in the labels, in French or in English
+    english = _table(rich_english_book, "collectivity_budget", "en")
+    for code in BUDGET_LINES:
+        assert code not in set(table[_col("line")]) | set(english[_col("line", "en")])
+    assert "Investment section" in set(english[_col("section", "en")])
+    sheet = rich_book[_sheet_name("collectivity_budget")]
+    titles = [row for row in range(2, sheet.max_row + 1)
+              if sheet.cell(row=row, column=3).value == "SECTION D'INVESTISSEMENT"]
+    assert len(titles) == 2 and all(sheet.cell(row=row, column=3).font.bold for row in titles)
+
+
+def test_reconciliation_of_public_money(rich_run, rich_book):
+    table = _table(rich_book, "reconciliation").set_index(_col("code"))
+    indicators = rich_run.indicators
+    for kind, granted, paid in (
+            ("investment_grants", "investment_grants_awarded_eur", "investment_grants_paid_eur"),
+            ("operating_subsidies", "operating_subsidies_granted_eur",
+             "operating_subsidies_paid_eur"),
+            ("balancing_subsidy", "balancing_subsidy_voted_eur", "balancing_subsidy_eur")):
+        row = table.loc[kind]
+        assert row[_col("kind")] == message(f"financing.kind.{kind}", "fr")
+        assert row[_col("granted")] == pytest.approx(indicators[granted].mean())
+        assert row[_col("paid_within_horizon")] == pytest.approx(indicators[paid].mean())
+        assert row[_col("beyond_horizon")] == pytest.approx(
+            indicators[granted].mean() - indicators[paid].mean(), abs=1e-6)
+    total = table.loc["total"]
+    assert total[_col("granted")] == pytest.approx(table[_col("granted")].iloc[:-1].sum())
+
+
+def test_autonomy_on_both_definitions(rich_run, rich_book):
+    table = _table(rich_book, "autonomy")
+    assert table.columns[0] == "Année d'exploitation"
+    assert table[_col("year")].tolist() == list(range(1, 11))
+    for column, indicator in (("autonomy_operating", "autonomy_month"),
+                              ("autonomy_full_cost", "full_cost_autonomy_month")):
+        months = np.nan_to_num(rich_run.indicators[indicator].to_numpy(), nan=np.inf)
+        expected = [(months <= 12 * year).mean() for year in range(1, 11)]
+        assert table[_col(column)].to_numpy(dtype=float) == pytest.approx(expected)
+    # full cost includes more costs: never more often autonomous
+    assert (table[_col("autonomy_full_cost")] <= table[_col("autonomy_operating")]).all()
+    assert table[_col("period")].iloc[0] == "sept. 2027 – août 2028"
+    assert rich_book[_sheet_name("autonomy")]["C2"].number_format == "0.0\\ %"
+
+
+def test_every_sheet_says_what_its_years_are(rich_book, english_book):
+    for book, language in ((rich_book, "fr"), (english_book, "en")):
+        for key in SHEETS:
+            column_a = [row[0] for row in book[_sheet_name(key, language)].iter_rows(
+                values_only=True)]
+            notes = {kind: message(f"workbook.years_note.{kind}", language)
+                     for kind in ("budget", "operation")}
+            if key in SHEET_YEARS:
+                assert notes[SHEET_YEARS[key]] in column_a, (key, language)
+            else:
+                assert not set(notes.values()) & set(column_a), key
+    assert set(SHEET_YEARS) == {"collectivity_cost", "collectivity_budget", "autonomy",
+                                "yearly_accounts", "central_accounts"}
+    central = _table(rich_book, "central_accounts")
+    assert "Année d'exploitation 1" in central.columns
+    assert _table(english_book, "collectivity_cost", "en").columns[0] == "Budget (calendar) year"
+
+
+def test_collectivity_sheets_in_summary_mode(default, tmp_path):
+    results = tl.simulate(default, draws=300, seed=SEED, keep="summary")
+    book = openpyxl.load_workbook(write_workbook(results, tmp_path / "w.xlsx"))
+    cost = _table(book, "collectivity_cost")
+    row = cost[cost[_col("code")] == "net_cost_2028_eur"].iloc[0]
+    assert row["P80"] == pytest.approx(np.quantile(results.indicators["net_cost_2028_eur"], 0.8))
+    budget = _table(book, "collectivity_budget")
+    mean = budget[budget[_col("statistic")] == message("workbook.budget_statistic.mean", "fr")]
+    net = mean[mean[_col("code")] == "net_cost"].iloc[0]
+    assert net["2028"] == pytest.approx(results.indicators["net_cost_2028_eur"].mean(), abs=1e-6)

@@ -1,10 +1,15 @@
 """The Excel workbook of a run, for the finance department that audits the decision.
 
-Sheets (names in the reader's language): read me (run facts and conventions), assumptions
-(every scenario value with its law and source), yearly accounts (P10/P50/P90, mean and central
-case by year of operation), the central case's accounts by year with line detail, monthly cash
-quantiles, financing plan, indicators (with Monte Carlo standard errors), public money,
-funding rules, warnings, and the per-draw indicators.
+Sheets (names in the reader's language): read me (run facts and conventions); the
+collectivity's net cost per budget (calendar) year, investment, operating and net
+(P10/P50/P80/P90, mean, central case); its project budget line by line and budget year (M57
+sections, central case and mean); public money granted against paid within the horizon; the
+operator's autonomy on both definitions; assumptions (every scenario value with its law and
+source); yearly accounts (P10/P50/P90, mean and central case by year of operation); the
+central case's accounts by year with line detail; monthly cash quantiles; financing plan;
+indicators (with Monte Carlo standard errors); public money; funding rules; warnings; and the
+per-draw indicators. Every sheet with years says whether they are budget years or years of
+operation.
 
 Built with pandas (``to_excel``) and styled with openpyxl: bold shaded headers, frozen header
 row and label column, filters, column widths, print titles, and number formats that Excel and
@@ -40,9 +45,17 @@ from .scenario.schema import section_label
 from .scenario.sources import source_of
 
 #: Sheets in order (catalogue ids ``workbook.sheet.<id>``).
-SHEETS = ("readme", "assumptions", "yearly_accounts", "central_accounts", "monthly_cash",
+SHEETS = ("readme", "collectivity_cost", "collectivity_budget", "reconciliation", "autonomy",
+          "assumptions", "yearly_accounts", "central_accounts", "monthly_cash",
           "financing_plan", "indicators", "public_money", "public_money_draws", "rules",
           "warnings", "draws")
+#: What the years of a sheet are: ``budget`` (calendar) years of the collectivity's budget or
+#: years of ``operation`` (12 months from the opening); said under the sheet's table.
+SHEET_YEARS = {"collectivity_cost": "budget", "collectivity_budget": "budget",
+               "autonomy": "operation", "yearly_accounts": "operation",
+               "central_accounts": "operation"}
+#: Sections of the collectivity's net cost, in order (the net cost is their sum).
+COST_SECTIONS = ("investment", "operating", "net")
 
 #: Yearly account lines: variable → how a year aggregates its months (``sum`` of a flow,
 #: ``mean`` of a level, ``end`` value of a stock, ``ratio`` of two yearly sums) and the kind
@@ -113,6 +126,7 @@ class Sheet:
     row_kinds: list[str] | None = None
     row_kind_columns: tuple[str, ...] = ()
     label_columns: int = 1  # columns frozen on the left
+    bold_rows: tuple[int, ...] = ()  # rows of the frame in bold (section titles, totals)
 
 
 def _h(key: str, language: str) -> str:
@@ -406,6 +420,140 @@ def _draws(results: Results, language: str) -> Sheet:
     return sheet
 
 
+# --- the collectivity's budget -------------------------------------------------------------
+
+def _section_indicator(section: str, year: int | None = None) -> str:
+    """The per-draw indicator of a section's net cost, in a budget year or over the horizon:
+    ``net_cost_investment_2027_eur``, ``net_cost_2027_eur``, ``net_cost_operating_eur``…"""
+    stem = "net_cost" if section == "net" else f"net_cost_{section}"
+    return f"{stem}_{year}_eur" if year is not None else f"{stem}_eur"
+
+
+def _budget_year_label(year: int, months: int, language: str) -> str:
+    """``2027`` or, for a year partly within the horizon, ``2027 (4 mois)``."""
+    return str(year) if months == 12 else message("headline.partial_year", language,
+                                                  year=year, months=months)
+
+
+def _collectivity_cost(results: Results, language: str) -> Sheet:
+    """The collectivity's net cost per budget year, then over the horizon and its present
+    value: investment, operating and net, each with P10/P50/P80/P90, mean and central case
+    (cash paid; costs positive, receipts negative)."""
+    months = results.collectivity_cost_by_budget_year()["months"]
+    statistics = ("P10", "P50", "P80", "P90")
+    rows = []
+
+    def add(year: Any, months_in: Any, section: str, indicator: str, label: str) -> None:
+        values = results.indicators[indicator].to_numpy()
+        row: dict[str, Any] = {_h("budget_year", language): year,
+                               _h("months_in_horizon", language): months_in,
+                               _h("cost_section", language): label}
+        row.update({name: _finite(float(q)) for name, q in zip(
+            statistics, np.quantile(values, [0.1, 0.5, 0.8, 0.9]), strict=True)})
+        row[_h("mean", language)] = _finite(float(values.mean()))
+        row[_h("central", language)] = _finite(float(results.central_indicators[indicator]))
+        row[_h("code", language)] = indicator
+        rows.append(row)
+
+    for year, count in months.items():
+        for section in COST_SECTIONS:
+            add(int(year), int(count), section, _section_indicator(section, int(year)),
+                message(f"workbook.cost_section.{section}", language))
+    horizon = message("workbook.over_horizon", language, years=results.horizon_years)
+    for section in COST_SECTIONS:
+        add(horizon, results.scenario.horizon_months, section, _section_indicator(section),
+            message(f"workbook.cost_section.{section}", language))
+    add(horizon, results.scenario.horizon_months, "net", "net_cost_pv_eur",
+        message("workbook.cost_section.present_value", language))
+    frame = pd.DataFrame(rows)
+    kinds = {column: "eur" for column in (*statistics, _h("mean", language),
+                                          _h("central", language))}
+    kinds.update({_h("budget_year", language): "integer",
+                  _h("months_in_horizon", language): "integer"})
+    return Sheet("collectivity_cost", frame, kinds, label_columns=3)
+
+
+def _collectivity_budget(results: Results, language: str) -> Sheet:
+    """The collectivity's project budget line by line (M57 sections) and budget year, for
+    the central case then the mean over draws, with each section's total and the net cost."""
+    from .model.parties import BUDGET_LINES
+
+    months = results.collectivity_cost_by_budget_year()["months"]
+    year_columns = [_budget_year_label(int(year), int(count), language)
+                    for year, count in months.items()]
+    rows, kinds = [], []
+
+    def add(statistic: str, section: str, label: str, code: str,
+            values: np.ndarray | None) -> None:
+        row: dict[str, Any] = {_h("statistic", language): statistic,
+                               _h("section", language): section, _h("line", language): label}
+        row.update({column: None if values is None else _finite(float(value))
+                    for column, value in zip(year_columns, values if values is not None
+                                             else [None] * len(year_columns), strict=True)})
+        row[_h("total", language)] = None if values is None else _finite(float(values.sum()))
+        row[_h("code", language)] = code
+        if values is None or code.startswith("total_") or code == "net_cost":
+            bold.append(len(rows))
+        rows.append(row)
+        kinds.append("eur")
+
+    bold: list[int] = []
+    for statistic in ("central", "mean"):
+        table = results.collectivity_budget_lines(statistic)
+        name = message(f"workbook.budget_statistic.{statistic}", language)
+        net = np.zeros(len(year_columns))
+        for section in ("investment", "operating"):
+            section_name = message(f"workbook.budget_section.{section}", language)
+            add(name, section_name, section_name.upper(), "", None)
+            total = np.zeros(len(year_columns))
+            for line in (line for line in BUDGET_LINES if BUDGET_LINES[line] == section):
+                if line not in table.index:
+                    continue
+                values = table.loc[line, [int(y) for y in months.index]].to_numpy(dtype=float)
+                add(name, section_name, message(f"workbook.budget_line.{line}", language),
+                    line, values)
+                total = total + values
+            add(name, section_name, message(f"workbook.budget_total.{section}", language),
+                f"total_{section}", total)
+            net = net + total
+        add(name, "", message("workbook.budget_total.net", language), "net_cost", net)
+    return Sheet("collectivity_budget", pd.DataFrame(rows), {}, kinds,
+                 (*year_columns, _h("total", language)), label_columns=3,
+                 bold_rows=tuple(bold))
+
+
+def _reconciliation(results: Results, language: str) -> Sheet:
+    """Public money granted against paid within the horizon (mean over draws): investment
+    grants, operating subsidies, balancing subsidy, and their total."""
+    table = results.public_money_reconciliation()
+    columns = {"granted_eur": _h("granted", language),
+               "paid_within_horizon_eur": _h("paid_within_horizon", language),
+               "beyond_horizon_eur": _h("beyond_horizon", language)}
+    rows = []
+    for kind, row in table.iterrows():
+        rows.append({_h("kind", language): message(f"financing.kind.{kind}", language),
+                     **{label: _finite(float(row[name])) for name, label in columns.items()},
+                     _h("code", language): kind})
+    rows.append({_h("kind", language): message("workbook.total", language),
+                 **{label: _finite(float(table[name].sum())) for name, label in columns.items()},
+                 _h("code", language): "total"})
+    return Sheet("reconciliation", pd.DataFrame(rows),
+                 {label: "eur" for label in columns.values()})
+
+
+def _autonomy(results: Results, language: str) -> Sheet:
+    """The probability that the operator is autonomous by the end of each year of operation,
+    on the operating and the full-cost definitions, side by side."""
+    rows = [{_h("year", language): year, _h("period", language): period,
+             _h("autonomy_operating", language): results.autonomy_probability(year),
+             _h("autonomy_full_cost", language): results.autonomy_probability(year, "full_cost")}
+            for year, period in year_periods(results, language)]
+    return Sheet("autonomy", pd.DataFrame(rows),
+                 {_h("year", language): "integer",
+                  _h("autonomy_operating", language): "percent",
+                  _h("autonomy_full_cost", language): "percent"}, label_columns=2)
+
+
 # --- assumptions --------------------------------------------------------------------------
 
 def _leaves(node: Any, path: str = ""):
@@ -517,7 +665,7 @@ def _readme(results: Results, language: str) -> Sheet:
     rows = [{_h("item", language): message(f"workbook.fact.{key}", language),
              _h("content", language): value} for key, value in facts]
     rows.append({_h("item", language): "", _h("content", language): ""})
-    for key in ("conventions", "years", "quantiles", "central", "formats"):
+    for key in ("conventions", "budget", "years", "quantiles", "central", "formats"):
         rows.append({_h("item", language): message(f"workbook.about.{key}.title", language),
                      _h("content", language): message(f"workbook.about.{key}", language)})
     if results.keep != "full":
@@ -536,13 +684,20 @@ def _readme(results: Results, language: str) -> Sheet:
 def workbook_sheets(results: Results, language: str | None = None) -> list[Sheet]:
     """The tables of the workbook, in order (see :data:`SHEETS`)."""
     language = language or current_language()
-    builders = {"readme": _readme, "assumptions": _assumptions,
+    builders = {"readme": _readme, "collectivity_cost": _collectivity_cost,
+                "collectivity_budget": _collectivity_budget, "reconciliation": _reconciliation,
+                "autonomy": _autonomy, "assumptions": _assumptions,
                 "yearly_accounts": _yearly_accounts, "central_accounts": _central_accounts,
                 "monthly_cash": _monthly_cash, "financing_plan": _financing_plan,
                 "indicators": _indicators, "public_money": _public_money,
                 "public_money_draws": _public_money_draws, "rules": _rules,
                 "warnings": _warnings, "draws": _draws}
-    return [builders[key](results, language) for key in SHEETS]
+    sheets = [builders[key](results, language) for key in SHEETS]
+    for sheet in sheets:  # say what the years of the sheet are, under its table
+        if sheet.key in SHEET_YEARS:
+            sheet.frame.attrs["note"] = message(f"workbook.years_note.{SHEET_YEARS[sheet.key]}",
+                                                language)
+    return sheets
 
 
 def _text_width(value: Any) -> int:
@@ -603,6 +758,9 @@ def _style(worksheet, sheet: Sheet, language: str) -> None:
                 row_kind = "integer"  # 10, not 10,0
             if isinstance(cell.value, (int, float)) or row_kind == "month":
                 cell.number_format = formats[row_kind]
+    for row in sheet.bold_rows:  # frame row → sheet row (after the header)
+        for cell in worksheet[row + 2]:
+            cell.font = Font(bold=True)
     for row, count in enumerate(lines):
         if row >= 1 and count > 1:
             worksheet.row_dimensions[row].height = LINE_HEIGHT_PT * count
