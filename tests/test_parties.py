@@ -196,6 +196,24 @@ def test_the_collectivity_s_own_subsidy_paid_late_is_its_cost_in_the_year_paid()
     assert_every_draw(results, "balancing_subsidy_eur", 0.0)
 
 
+def test_a_convention_subsidy_paid_as_an_advance_and_a_balance():
+    """The collectivity's 10 k€ a year: 60 % in month 1 of each year, the balance in month
+    9; the operator breaks even otherwise."""
+    data = base("2027-01", years=2)
+    data["operating_subsidies"] = [{
+        "name": "Convention", "programme": "epci", "amount_eur_per_year": 10_000.0,
+        "start_year": 1, "duration_years": 2, "award_probability": 1.0,
+        "advance_share": 0.6, "advance_delay_months": 1, "payment_delay_months": 9}]
+    results = run(data)
+    received = results.central.subsidies_received_eur.to_numpy()
+    expected = [0.0] * 24
+    for year in (0, 1):
+        expected[12 * year + 1] += 6_000.0
+        expected[12 * year + 9] += 4_000.0
+    np.testing.assert_allclose(received, expected)
+    assert per_budget_year(results) == pytest.approx({2027: 10_000.0, 2028: 10_000.0})
+
+
 # --- rent that nets out -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["association_convention", "regie_spa"])

@@ -129,7 +129,8 @@ def loan_flows_eur(loan: dict, n_months: int) -> tuple[np.ndarray, np.ndarray, n
 
 def operating_subsidy_flows_eur(subsidy: dict, n_months: int) -> tuple[np.ndarray, np.ndarray]:
     """Accrued subsidy (annual amount ÷ 12 each month of its years) and cash received (each
-    year's amount, ``payment_delay_months`` after that year starts) [€/month]."""
+    year's ``advance_share`` of the amount ``advance_delay_months`` after that year starts,
+    the balance ``payment_delay_months`` after it) [€/month]."""
     months = month_index(n_months)
     first_year = subsidy["start_year"] - 1
     years = range(first_year, first_year + subsidy["duration_years"])
@@ -139,8 +140,10 @@ def operating_subsidy_flows_eur(subsidy: dict, n_months: int) -> tuple[np.ndarra
     for year in years:
         taper = (1.0 - subsidy["yearly_taper_rate"]) ** (year - first_year)
         accrued_pattern = accrued_pattern + taper / 12.0 * (months // 12 == year)
+        advance = subsidy["advance_share"]
         received_pattern = received_pattern + taper * (
-            months == 12 * year + subsidy["payment_delay_months"])
+            (1.0 - advance) * (months == 12 * year + subsidy["payment_delay_months"])
+            + advance * (months == 12 * year + subsidy["advance_delay_months"]))
     amount = subsidy["amount_eur_per_year"] * is_awarded
     return amount * accrued_pattern, amount * received_pattern
 

@@ -517,8 +517,20 @@ class OperatingSubsidy(Section):
         le=1)
     payment_delay_months: int = described(
         0, fr="Délai de versement", en="Payment delay", unit="mois", ge=0, le=24,
-        help_fr="Mois entre le début de chaque année et le versement de son montant.",
-        help_en="Months between the start of each year and the payment of its amount.")
+        help_fr="Mois entre le début de chaque année et le versement de son montant (du solde "
+                "s'il y a une avance).",
+        help_en="Months between the start of each year and the payment of its amount (of the "
+                "balance when there is an advance).")
+    advance_share: float = described(
+        0.0, fr="Part versée en avance", en="Share paid in advance", unit="part", ge=0, le=1,
+        help_fr="Avance de chaque année prévue par la convention (ex. 50 % au vote du budget) ; "
+                "le reste est le solde, versé au délai de versement.",
+        help_en="Each year's advance under the convention (e.g. 50% when the budget is "
+                "voted); the rest is the balance, paid at the payment delay.")
+    advance_delay_months: int = described(
+        0, fr="Délai de versement de l'avance", en="Payment delay of the advance", unit="mois",
+        ge=0, le=24, help_fr="Mois entre le début de chaque année et le versement de l'avance.",
+        help_en="Months between the start of each year and the payment of the advance.")
 
 
 class Correlation(Section):
