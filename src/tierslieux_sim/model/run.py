@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from functools import cached_property
 
 import numpy as np
@@ -95,7 +97,7 @@ class MonthlyAccounts:
                 + self.in_kind_support_eur)
 
 
-def _total(lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+def _total(lines: Mapping[Any, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     """Sum of lines, broadcast to ``shape``; lines constant across draws stay ``(1, months)``
     until added to one that varies (no full-size zeros to start from)."""
     total: np.ndarray | float = 0.0

@@ -660,8 +660,9 @@ class Structure(Section):
     management_mode: ManagementMode = described(
         "auto", fr="Mode de gestion", en="Management mode",
         help_fr="auto = déduit du gestionnaire (local_authority → regie_spa ; association, "
-                "scic → association_convention ; company → rental). association_convention (association ou SCIC sous convention de subvention : la "
-                "collectivité peut voter une subvention d'équilibre) ; rental (société ou "
+                "scic → association_convention ; company → rental). association_convention "
+                "(association ou SCIC sous convention de subvention : la collectivité peut "
+                "voter une subvention d'équilibre) ; rental (société ou "
                 "association locataire des locaux, à ses risques) ; concession (délégation de "
                 "service public : le délégataire porte le risque d'exploitation) ; regie_spa "
                 "(régie directe, service public administratif : le budget général couvre le "
