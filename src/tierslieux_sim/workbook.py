@@ -481,7 +481,8 @@ def _collectivity_budget(results: Results, language: str) -> Sheet:
     months = results.collectivity_cost_by_budget_year()["months"]
     year_columns = [_budget_year_label(int(year), int(count), language)
                     for year, count in months.items()]
-    rows, kinds = [], []
+    rows: list[dict[str, Any]] = []
+    kinds: list[str] = []
 
     def add(statistic: str, section: str, label: str, code: str,
             values: np.ndarray | None) -> None:
