@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .allocator import release_free_memory
 from .i18n import message
 from .model import run_model
-from .model.accounts import autonomy_month, draw_indicators
+from .model.accounts import draw_indicators, full_cost_autonomy_month
 from .model.parties import budget_year_ranges, collectivity_indicators
 from .model.public_money import public_money_indicators
 from .model.territory import discount_factor, socio_economic_discount_rate, territory_indicators
@@ -159,11 +159,11 @@ def operator_indicators(accounts: Any, n_draws: int, n_months: int) -> dict[str,
     subsidy voted (paid or not within the horizon), and grants and subsidies granted over
     the horizon [€]."""
     shape = (n_draws, n_months)
-    full = np.broadcast_to(accounts.full_costs_eur, shape)
-    own = np.broadcast_to(accounts.own_revenue_eur, shape)
     subsidies_received = np.broadcast_to(accounts.subsidies_received_eur, shape)
     return {
-        "full_cost_autonomy_month": autonomy_month(own, full),
+        "full_cost_autonomy_month": full_cost_autonomy_month(
+            np.broadcast_to(accounts.own_revenue_eur, shape),
+            np.broadcast_to(accounts.operating_costs_eur, shape), accounts.full_cost_extra_eur),
         "operator_shortfall_max_eur": accounts.operator_shortfall_eur[:, -1],
         "operator_cash_at_horizon_eur": accounts.operator_cash_eur[:, -1],
         "balancing_subsidy_voted_eur": np.broadcast_to(accounts.balancing_subsidy_voted_eur,

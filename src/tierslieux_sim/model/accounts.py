@@ -48,11 +48,26 @@ def autonomy_month(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray)
     contract) from being mistaken for autonomy.
     """
     covered = trailing_12_month_sum(own_revenue_eur) >= trailing_12_month_sum(operating_costs_eur)
+    return _first_covered_month(covered)
+
+
+def _first_covered_month(covered: np.ndarray) -> np.ndarray:
+    """First month (from 1) from which ``covered`` holds until the horizon; NaN if never."""
     covered_until_horizon = np.flip(np.logical_and.accumulate(np.flip(covered, axis=1), axis=1),
                                      axis=1)
     ever = covered_until_horizon.any(axis=1)
     first = np.argmax(covered_until_horizon, axis=1).astype(float) + 1.0
     return np.where(ever, first, np.nan)
+
+
+def full_cost_autonomy_month(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray,
+                             extra_costs_eur: np.ndarray) -> np.ndarray:
+    """:func:`autonomy_month` with ``extra_costs_eur`` (renewals' depreciation, public in-kind
+    support) added to the operating costs. The extra costs' trailing sum is taken on their
+    own (usually one row, the same in every draw) and added to that of the costs."""
+    trailing_costs = (trailing_12_month_sum(operating_costs_eur)
+                      + trailing_12_month_sum(np.atleast_2d(extra_costs_eur)))
+    return _first_covered_month(trailing_12_month_sum(own_revenue_eur) >= trailing_costs)
 
 
 def self_financing_ratio(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray

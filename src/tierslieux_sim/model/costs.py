@@ -12,9 +12,10 @@ def premises_costs_eur(surface_m2: float, costs: dict, cost_index: np.ndarray
     """Rent paid, energy, and the market rent of premises lent free (in kind, not paid)."""
     market_rent_eur = surface_m2 * costs["rent_eur_per_m2_per_year"] / 12.0 * cost_index
     energy_eur = surface_m2 * costs["energy_eur_per_m2_per_year"] / 12.0 * cost_index
+    no_rent = np.zeros((1, market_rent_eur.shape[1]))  # broadcasts: no full-size zeros
     if costs["premises_lent_free"]:
-        return np.zeros_like(market_rent_eur), energy_eur, market_rent_eur
-    return market_rent_eur, energy_eur, np.zeros_like(market_rent_eur)
+        return no_rent, energy_eur, market_rent_eur
+    return market_rent_eur, energy_eur, no_rent
 
 
 def fixed_line_eur(line: dict, cost_index: np.ndarray) -> np.ndarray:

@@ -56,6 +56,16 @@ BUDGET_LINES = {
 }
 
 
+def sum_lines(lines) -> np.ndarray | float:
+    """Sum of arrays in the order given (the same whatever the number of draws, so that
+    results do not depend on chunking); arrays constant across draws (one row) stay one row
+    until added to one that varies — list those first."""
+    total: np.ndarray | float = 0.0
+    for line in lines:
+        total = total + line
+    return total
+
+
 def budget_year_ranges(n_months: int, opening_month_of_year: int) -> list[tuple[int, int]]:
     """Month-index ranges ``[start, stop)`` of each budget (calendar) year of the horizon:
     the first runs from the opening month to December, the last may be partial too."""
@@ -145,11 +155,9 @@ class CollectivityBudget:
     shape: tuple[int, int]
 
     def section_eur(self, section: str) -> np.ndarray:
-        total: np.ndarray | float = 0.0
-        for name, line in self.lines.items():
-            if BUDGET_LINES[name] == section:
-                total = total + line
-        return np.broadcast_to(total, self.shape)
+        return np.broadcast_to(sum_lines(
+            line for name, line in self.lines.items() if BUDGET_LINES[name] == section),
+            self.shape)
 
     @cached_property
     def investment_eur(self) -> np.ndarray:
@@ -167,12 +175,15 @@ class CollectivityBudget:
 
 def budget_year_totals(monthly_eur: np.ndarray, year_ranges: list[tuple[int, int]]
                        ) -> np.ndarray:
-    """Sum of each budget year: ``(draws, months)`` → ``(draws, budget years)``."""
-    cumulative = np.concatenate([np.zeros((monthly_eur.shape[0], 1)),
-                                 np.cumsum(monthly_eur, axis=1)], axis=1)
-    starts = [start for start, _ in year_ranges]
-    stops = [stop for _, stop in year_ranges]
-    return cumulative[:, stops] - cumulative[:, starts]
+    """Sum of each budget year: ``(draws or 1, months)`` → ``(draws or 1, budget years)``."""
+    return np.add.reduceat(monthly_eur, [start for start, _ in year_ranges], axis=1)
+
+
+def _present_value_eur(monthly_eur: np.ndarray, discount_factor: np.ndarray) -> np.ndarray:
+    """Discounted sum over months, one value per row; a product of two one-row arrays stays
+    one row. (Not a matrix product: its summation order would depend on the number of rows,
+    and results on the chunking.)"""
+    return np.sum(monthly_eur * discount_factor, axis=1)
 
 
 def collectivity_indicators(budget: CollectivityBudget, year_ranges: list[tuple[int, int]],
@@ -180,21 +191,32 @@ def collectivity_indicators(budget: CollectivityBudget, year_ranges: list[tuple[
                             ) -> dict[str, np.ndarray]:
     """One value per draw: the collectivity's net cost over the horizon, by section, by
     budget year (``net_cost_2027_eur``, ``net_cost_investment_2027_eur``…), its heaviest budget
-    year and its present value (``discount_factor``: ``(draws or 1, months)``) [€]."""
-    net = budget.net_cost_eur
-    investment, operating = budget.investment_eur, budget.operating_eur
-    by_year = budget_year_totals(net, year_ranges)
+    year and its present value (``discount_factor``: ``(draws or 1, months)``) [€].
+
+    Computed line by line: most lines are the same in every draw (one row), so the yearly
+    sums and the present value cost full-size passes only for the lines that vary."""
+    draws = budget.shape[0]
+    by_section = {"investment": 0.0, "operating": 0.0}
+    present_value: np.ndarray | float = 0.0
+    for name, line in budget.lines.items():
+        line = np.asarray(line, dtype=float)
+        by_section[BUDGET_LINES[name]] = (by_section[BUDGET_LINES[name]]
+                                          + budget_year_totals(line, year_ranges))
+        present_value = present_value + _present_value_eur(line, discount_factor)
+    n_years = len(year_ranges)
+    investment, operating = (np.broadcast_to(by_section[section], (draws, n_years))
+                             for section in ("investment", "operating"))
+    by_year = investment + operating
     indicators = {
-        "net_cost_eur": net.sum(axis=1),
+        "net_cost_eur": by_year.sum(axis=1),
         "net_cost_investment_eur": investment.sum(axis=1),
         "net_cost_operating_eur": operating.sum(axis=1),
-        "net_cost_pv_eur": np.sum(net * discount_factor, axis=1),
+        "net_cost_pv_eur": np.broadcast_to(present_value, (draws,)).copy(),
         "net_cost_peak_year_eur": by_year.max(axis=1),
     }
-    tables = {"net_cost_{}_eur": by_year,
-              "net_cost_investment_{}_eur": budget_year_totals(investment, year_ranges),
-              "net_cost_operating_{}_eur": budget_year_totals(operating, year_ranges)}
+    tables = {"net_cost_{}_eur": by_year, "net_cost_investment_{}_eur": investment,
+              "net_cost_operating_{}_eur": operating}
     for pattern, table in tables.items():
-        for column in range(table.shape[1]):
-            indicators[pattern.format(first_budget_year + column)] = table[:, column]
+        for column in range(n_years):
+            indicators[pattern.format(first_budget_year + column)] = table[:, column].copy()
     return indicators

@@ -89,21 +89,18 @@ class MonthlyAccounts:
         return parties.shortfall_eur(self.operator_cash_eur)
 
     @cached_property
-    def full_costs_eur(self) -> np.ndarray:
-        """Operating costs plus the depreciation of renewed assets and public in-kind support
-        (premises lent free or at a reduced rent, seconded staff…) [€/month]: what own revenue
-        must cover for the site to stand alone at full cost."""
-        return (self.operating_costs_eur + self.renewal_depreciation_eur + self.in_kind_rent_eur
-                + self.in_kind_support_eur)
+    def full_cost_extra_eur(self) -> np.ndarray:
+        """What full cost adds to operating costs: the depreciation of renewed assets and
+        public in-kind support (premises lent free or at a reduced rent, seconded staff…)
+        [€/month]; own revenue covering operating costs and this stands alone at full cost."""
+        return parties.sum_lines((self.renewal_depreciation_eur, self.in_kind_rent_eur,
+                                        self.in_kind_support_eur))
 
 
 def _total(lines: Mapping[Any, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     """Sum of lines, broadcast to ``shape``; lines constant across draws stay ``(1, months)``
     until added to one that varies (no full-size zeros to start from)."""
-    total: np.ndarray | float = 0.0
-    for line in lines.values():
-        total = total + line
-    return np.broadcast_to(total, shape)
+    return np.broadcast_to(parties.sum_lines(lines.values()), shape)
 
 
 def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occupancy:
@@ -391,8 +388,9 @@ def two_parties(p: dict, shape: tuple[int, int], opening_month_of_year: int,
     shares = public_money.balancing_subsidy_shares(support["balancing_subsidy_split"], lead)
     lead_share = shares.get(lead, 0.0)
     if parties.management_mode(structure) in parties.MODES_WITH_BALANCING and lead_share > 0:
-        flows_between["balancing_subsidy"] = balancing * lead_share
-        lines["balancing_subsidy_paid"] = balancing * lead_share
+        paid_by_lead = balancing if lead_share == 1.0 else balancing * lead_share
+        flows_between["balancing_subsidy"] = paid_by_lead
+        lines["balancing_subsidy_paid"] = paid_by_lead
     operator_cash = cash_before + np.cumsum(balancing, axis=1)
     return TwoParties(
         cash_flow_eur=cash_flow, cash_before_balancing_eur=cash_before,
@@ -468,9 +466,9 @@ def public_money_of_run(p: dict, shape: tuple[int, int], investment: InvestmentF
     if fctva_applies(structure):
         add(sources, "fctva", "state", investment.fctva_eur)
     if structure["owner_type"] == "local_authority" and p["investment"]["lines"]:
-        add(sources, "owner_self_financing", lead,
-            investment.paid_eur - investment.grants_eur - investment.fctva_eur
-            - loan_disbursed_eur + loan_repaid_eur + interest_eur)
+        receipts = parties.sum_lines((investment.grants_eur, investment.fctva_eur,
+                                            loan_disbursed_eur, -loan_repaid_eur, -interest_eur))
+        add(sources, "owner_self_financing", lead, investment.paid_eur - receipts)
     if np.any(both.cash_advance_eur):
         add(sources, "cash_advances", lead, both.cash_advance_eur - both.cash_advance_repaid_eur)
     if both.rent_received_eur is not None:
