@@ -67,6 +67,23 @@ def test_results_page_offers_the_council_report(app):
     assert button.label == "Télécharger le rapport (HTML)"
 
 
+def test_the_report_compares_the_pinned_variants():
+    from tierslieux_sim.report import build_report_html
+    from tierslieux_sim.ui.app import report_variants, run_scenario
+
+    default = preset_scenario("default")
+    dearer = default.model_copy(update={"meta": default.meta.model_copy(
+        update={"name": "Prix relevés"})})
+    pinned = {"Variante prix": scenario_to_toml(dearer)}
+    variants = report_variants(pinned, 200, 7)
+    assert [name for name, _ in variants] == ["Variante prix"]
+    assert variants[0][1].draws == 200 and variants[0][1].seed == 7
+    results = run_scenario(scenario_to_toml(default), 200, 7)
+    note = build_report_html(results, "fr", variants).split('<section id="note"')[1].split(
+        "</section>")[0]
+    assert "Variante prix" in note
+
+
 def _euros(text: str) -> float:
     """``93 075 €`` → 93075.0 (French format: narrow no-break spaces, minus sign)."""
     return float(text.replace("€", "").replace("\u202f", "").replace("\xa0", "")

@@ -472,7 +472,7 @@ def test_cli_report_bad_input(tmp_path, capsys):
 def test_cli_report_pdf_unavailable(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("tierslieux_sim.report.CHROMIUM_PATH", "/nonexistent/chromium")
     monkeypatch.setattr("tierslieux_sim.report.write_report.__defaults__",
-                        (None, "/nonexistent/chromium"))
+                        (None, "/nonexistent/chromium", None))
     out = tmp_path / "rapport.pdf"
     assert main(["report", "--draws", "200", "--seed", "3", "-o", str(out)]) == 1
     assert not out.exists() and (tmp_path / "rapport.html").exists()

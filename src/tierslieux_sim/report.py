@@ -612,18 +612,22 @@ def pdf_available(chromium: str = CHROMIUM_PATH) -> bool:
 
 
 def report_pdf_bytes(results: Results, language: str | None = None,
-                     chromium: str = CHROMIUM_PATH) -> bytes:
+                     chromium: str = CHROMIUM_PATH,
+                     variants: Sequence[report_note.Variant] | None = None) -> bytes:
     """The report as the bytes of a PDF file (for a download button); raises
     :class:`PdfUnavailable` when it cannot be printed."""
     with tempfile.TemporaryDirectory() as folder:
-        path = write_report(results, Path(folder) / "rapport.pdf", language, chromium)
+        path = write_report(results, Path(folder) / "rapport.pdf", language, chromium,
+                            variants=variants)
         return path.read_bytes()
 
 
 def write_report(results: Results, path: str | Path, language: str | None = None,
-                 chromium: str = CHROMIUM_PATH) -> Path:
+                 chromium: str = CHROMIUM_PATH,
+                 variants: Sequence[report_note.Variant] | None = None) -> Path:
     """Write the report as ``.html``, ``.pdf`` printed with headless chromium, or ``.xlsx``
-    (the workbook of :mod:`tierslieux_sim.workbook`, for the finance department).
+    (the workbook of :mod:`tierslieux_sim.workbook`, for the finance department);
+    ``variants`` (name, results) are compared on the first page.
 
     When the PDF cannot be made (no chromium, or it failed), the HTML is written next to the
     requested PDF and :class:`PdfUnavailable` says how to get the PDF."""
@@ -633,7 +637,7 @@ def write_report(results: Results, path: str | Path, language: str | None = None
         raise ValueError(message("report.bad_suffix", language, found=path.suffix or path))
     if suffix == ".xlsx":
         return results.to_file(path, language)
-    text = build_report_html(results, language)
+    text = build_report_html(results, language, variants)
     if suffix == ".html":
         path.write_text(text, encoding="utf-8")
         return path

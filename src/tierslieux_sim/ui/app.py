@@ -453,6 +453,13 @@ def result_charts(results: Results, language: str) -> None:
          f"chart:{figure.__name__}") for figure, reading in CHARTS])
 
 
+def report_variants(pinned: dict[str, str], draws: int, seed: int
+                    ) -> list[tuple[str, Results]]:
+    """The variants pinned on the "Comparer" page (name → scenario text), run on the same
+    draws, for the report's first page."""
+    return [(name, run_scenario(text, draws, seed)) for name, text in pinned.items()]
+
+
 def page_results(draws: int, seed: int, language: str) -> Scenario:
     levers(language)
     scenario = validated_scenario(language)
@@ -461,16 +468,22 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
     result_cards(results, language)
     result_charts(results, language)
     slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
+    pinned = dict(st.session_state.get("variants", {}))
+
+    def variants() -> list[tuple[str, Results]]:
+        return report_variants(pinned, draws, seed)
+
     report_column, pdf_column, workbook_column = st.columns(3)
     with report_column:  # the files are built on click, not on every rerun
         st.download_button(message("ui.download_report", language),
-                           data=lambda: build_report_html(results, language),
+                           data=lambda: build_report_html(results, language, variants()),
                            file_name=f"rapport-{slug or 'scenario'}.html", mime="text/html",
                            key="download_report")
     with pdf_column:
         if pdf_available():  # printed by the server's chromium
             st.download_button(message("ui.download_report_pdf", language),
-                               data=lambda: report_pdf_bytes(results, language),
+                               data=lambda: report_pdf_bytes(results, language,
+                                                             variants=variants()),
                                file_name=f"rapport-{slug or 'scenario'}.pdf",
                                mime="application/pdf", key="download_report_pdf")
         else:
