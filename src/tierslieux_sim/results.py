@@ -172,6 +172,7 @@ class Results:
     _dataset: xr.Dataset | None = None
     _monthly_mean: xr.Dataset | None = None
     rule_checks: list[RuleCheck] = field(default_factory=list)
+    _mean_only: xr.Dataset | None = None  # variables kept as means only (MEAN_ONLY_VARIABLES)
 
     @classmethod
     def from_collectors(cls, scenario: Scenario, collector: ResultsCollector,
@@ -182,16 +183,13 @@ class Results:
                                    central.line_names, coordinates, with_draw=False)
         indicators = pd.DataFrame(collector.indicators)
         indicators.index.name = "draw"
-        dataset = monthly_mean = None
+        dataset = monthly_mean = mean_only = None
         if keep == "full":
             dataset = _dataset(collector.arrays, collector.line_names, coordinates, with_draw=True)
             if collector.mean_only_sums:
                 means = {name: total / collector.draws
                          for name, total in collector.mean_only_sums.items()}
-                monthly_mean = dataset.mean("draw")
-                extra = _dataset(means, collector.line_names, coordinates, with_draw=False)
-                for name, variable in extra.data_vars.items():
-                    monthly_mean[name] = variable
+                mean_only = _dataset(means, collector.line_names, coordinates, with_draw=False)
         else:
             means = {name: total / collector.draws for name, total in collector.monthly_sums.items()}
             monthly_mean = _dataset(means, collector.line_names, coordinates, with_draw=False)
@@ -199,13 +197,17 @@ class Results:
         checks = check_rules(indicators, central_indicators)
         return cls(scenario, seed, collector.draws, sampling, keep, central_dataset, indicators,
                    central_indicators, [*notices, *rule_notices(checks)], dataset, monthly_mean,
-                   rule_checks=checks)
+                   rule_checks=checks, _mean_only=mean_only)
 
     @property
     def monthly_mean(self) -> xr.Dataset:
         """Mean over draws of every variable, by month (computed on first use)."""
         if self._monthly_mean is None:
-            self._monthly_mean = self.dataset.mean("draw")
+            mean = self.dataset.mean("draw")
+            for name, variable in (self._mean_only.data_vars.items()
+                                   if self._mean_only is not None else ()):
+                mean[name] = variable
+            self._monthly_mean = mean
         return self._monthly_mean
 
     @property
