@@ -237,6 +237,7 @@ def test_loan_at_zero_rate_and_per_draw():
 def test_operating_subsidy_accrual_and_payment():
     subsidy = {"amount_eur_per_year": 12_000.0, "start_year": 2, "duration_years": 3,
                "yearly_taper_rate": 0.25, "award_probability": 0.5, "payment_delay_months": 5,
+               "advance_share": 0.0, "advance_delay_months": 0,
                "award_uniform": np.array([[0.1], [0.9]])}
     accrued, received = financing.operating_subsidy_flows_eur(subsidy, 72)
     yearly = accrued[0].reshape(6, 12).sum(axis=1)

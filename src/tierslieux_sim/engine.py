@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .allocator import release_free_memory
 from .i18n import message
 from .model import run_model
-from .model.accounts import draw_indicators, full_cost_autonomy_month
+from .model.accounts import draw_indicators
 from .model.parties import budget_year_ranges, collectivity_indicators
 from .model.public_money import public_money_indicators
 from .model.territory import discount_factor, socio_economic_discount_rate, territory_indicators
@@ -154,16 +154,12 @@ def territory_draw_indicators(accounts: Any, public_money_eur: np.ndarray, scena
 
 
 def operator_indicators(accounts: Any, n_draws: int, n_months: int) -> dict[str, np.ndarray]:
-    """Per draw: autonomy at full cost (renewals and public in-kind support included), what
-    the operator lacks at worst after every subsidy, its cash at the horizon, the balancing
+    """Per draw: what the operator lacks at worst after every subsidy, its cash at the horizon, the balancing
     subsidy voted (paid or not within the horizon), and grants and subsidies granted over
     the horizon [€]."""
     shape = (n_draws, n_months)
     subsidies_received = np.broadcast_to(accounts.subsidies_received_eur, shape)
     return {
-        "full_cost_autonomy_month": full_cost_autonomy_month(
-            np.broadcast_to(accounts.own_revenue_eur, shape),
-            np.broadcast_to(accounts.operating_costs_eur, shape), accounts.full_cost_extra_eur),
         "operator_shortfall_max_eur": accounts.operator_shortfall_eur[:, -1],
         "operator_cash_at_horizon_eur": accounts.operator_cash_eur[:, -1],
         "balancing_subsidy_voted_eur": np.broadcast_to(accounts.balancing_subsidy_voted_eur,
@@ -261,7 +257,8 @@ def simulate(
         indicators = draw_indicators(accounts.own_revenue_eur, accounts.operating_costs_eur,
                                      accounts.cash_eur, accounts.balancing_subsidy_eur,
                                      np.broadcast_to(accounts.occupancy.occupancy_rate,
-                                                     (n_draws, n_months)))
+                                                     (n_draws, n_months)),
+                                     accounts.full_cost_extra_eur)
         indicators.update(operator_indicators(accounts, n_draws, n_months))
         public_money = np.broadcast_to(accounts.public_money_eur, (n_draws, n_months))
         indicators["public_money_eur"] = public_money.sum(axis=1)

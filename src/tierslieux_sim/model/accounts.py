@@ -60,14 +60,17 @@ def _first_covered_month(covered: np.ndarray) -> np.ndarray:
     return np.where(ever, first, np.nan)
 
 
-def full_cost_autonomy_month(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray,
-                             extra_costs_eur: np.ndarray) -> np.ndarray:
-    """:func:`autonomy_month` with ``extra_costs_eur`` (renewals' depreciation, public in-kind
-    support) added to the operating costs. The extra costs' trailing sum is taken on their
-    own (usually one row, the same in every draw) and added to that of the costs."""
-    trailing_costs = (trailing_12_month_sum(operating_costs_eur)
-                      + trailing_12_month_sum(np.atleast_2d(extra_costs_eur)))
-    return _first_covered_month(trailing_12_month_sum(own_revenue_eur) >= trailing_costs)
+def autonomy_months(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray,
+                    extra_costs_eur: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`autonomy_month` on operating costs, and on full cost: with ``extra_costs_eur``
+    (renewals' depreciation, public in-kind support) added to the costs. The trailing sums of
+    revenue and costs are taken once; that of the extra costs (usually one row, the same in
+    every draw) is added to the costs'."""
+    trailing_own = trailing_12_month_sum(own_revenue_eur)
+    trailing_costs = trailing_12_month_sum(operating_costs_eur)
+    operating = _first_covered_month(trailing_own >= trailing_costs)
+    trailing_costs += trailing_12_month_sum(np.atleast_2d(extra_costs_eur))
+    return operating, _first_covered_month(trailing_own >= trailing_costs)
 
 
 def self_financing_ratio(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray
@@ -80,11 +83,20 @@ def self_financing_ratio(own_revenue_eur: np.ndarray, operating_costs_eur: np.nd
 
 def draw_indicators(own_revenue_eur: np.ndarray, operating_costs_eur: np.ndarray,
                     cash_eur: np.ndarray, balancing_subsidy_eur: np.ndarray,
-                    occupancy_rate: np.ndarray) -> dict[str, np.ndarray]:
-    """One value per draw: autonomy month, cash extremes, balancing subsidy (total and per
-    year), occupancy and self-financing ratio per year. Years count from 1 in names."""
+                    occupancy_rate: np.ndarray, full_cost_extra_eur: np.ndarray | None = None
+                    ) -> dict[str, np.ndarray]:
+    """One value per draw: autonomy month (and at full cost, given the extra costs of
+    :func:`autonomy_months`), cash extremes, balancing subsidy (total and per year),
+    occupancy and self-financing ratio per year. Years count from 1 in names."""
+    full_cost: dict[str, np.ndarray] = {}
+    if full_cost_extra_eur is None:
+        operating = autonomy_month(own_revenue_eur, operating_costs_eur)
+    else:
+        operating, full_cost["full_cost_autonomy_month"] = autonomy_months(
+            own_revenue_eur, operating_costs_eur, full_cost_extra_eur)
     indicators = {
-        "autonomy_month": autonomy_month(own_revenue_eur, operating_costs_eur),
+        "autonomy_month": operating,
+        **full_cost,
         "min_cash_eur": cash_eur.min(axis=1),
         "cash_at_horizon_eur": cash_eur[:, -1],
         "balancing_subsidy_eur": balancing_subsidy_eur.sum(axis=1),
