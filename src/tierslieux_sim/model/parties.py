@@ -85,11 +85,12 @@ def balancing_subsidy_forecast_eur(cash_before_eur: np.ndarray,
 
     ``cash_before_eur``: the operator's cash without any balancing subsidy, ``(draws, months)``.
     """
+    starts = [start for start, _ in year_ranges]
+    lowest_by_year = np.minimum.reduceat(cash_before_eur, starts, axis=1)
     paid = np.zeros_like(cash_before_eur)
     paid_so_far = np.zeros(cash_before_eur.shape[0])
-    for start, stop in year_ranges:
-        lowest = cash_before_eur[:, start:stop].min(axis=1) + paid_so_far
-        need = np.maximum(0.0, -lowest)
+    for year, start in enumerate(starts):
+        need = np.maximum(0.0, -(lowest_by_year[:, year] + paid_so_far))
         paid[:, start] = need
         paid_so_far = paid_so_far + need
     return paid
@@ -193,16 +194,15 @@ def collectivity_indicators(budget: CollectivityBudget, year_ranges: list[tuple[
     budget year (``net_cost_2027_eur``, ``net_cost_investment_2027_eur``…), its heaviest budget
     year and its present value (``discount_factor``: ``(draws or 1, months)``) [€].
 
-    Computed line by line: most lines are the same in every draw (one row), so the yearly
-    sums and the present value cost full-size passes only for the lines that vary."""
+    The yearly sums are taken line by line: lines the same in every draw (one row) then cost
+    no full-size pass; the present value uses the monthly net cost, which the results keep."""
     draws = budget.shape[0]
     by_section = {"investment": 0.0, "operating": 0.0}
-    present_value: np.ndarray | float = 0.0
     for name, line in budget.lines.items():
         line = np.asarray(line, dtype=float)
         by_section[BUDGET_LINES[name]] = (by_section[BUDGET_LINES[name]]
                                           + budget_year_totals(line, year_ranges))
-        present_value = present_value + _present_value_eur(line, discount_factor)
+    present_value = _present_value_eur(budget.net_cost_eur, discount_factor)  # kept monthly
     n_years = len(year_ranges)
     investment, operating = (np.broadcast_to(by_section[section], (draws, n_years))
                              for section in ("investment", "operating"))
