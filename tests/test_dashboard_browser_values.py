@@ -164,3 +164,19 @@ def test_language_switch_keeps_page_and_precision(page):
         "CO2 avoided")
     choose_language(page, "Français")
     assert checked_options(page) == ["Impact territoire", "Précis (10\u202f000 tirages)"]
+
+
+def test_language_switch_keeps_the_analysis_choices(page):
+    """Select boxes whose options are labels (Sensibilité) keep the chosen option too."""
+    from tierslieux_sim.analysis.outputs import parse_output
+    from tierslieux_sim.ui.page_sensitivity import SENSITIVITY_OUTPUTS, available
+
+    scenario = preset_scenario("default")
+    second = parse_output(available(scenario, SENSITIVITY_OUTPUTS)[1], scenario)
+    go_to(page, "Sensibilité")
+    output = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first
+    output.click()
+    rerun_after(page, page.get_by_role("option", name=second.label("fr"), exact=True).click)
+    assert output.locator("input").input_value() == second.label("fr")
+    choose_language(page, "English")
+    assert output.locator("input").input_value() == second.label("en")

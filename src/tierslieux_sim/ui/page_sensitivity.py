@@ -22,6 +22,7 @@ from ..scenario.files import parse_scenario_text, scenario_to_toml
 from ..scenario.paths import get_path, uncertain_leaves
 from ..scenario.schema import Scenario
 from .app import LEVER_PATHS, run_current, validated_scenario
+from .widgets import remember_choice
 
 #: Outputs offered (those beyond the horizon are left out). The first, a central-case
 #: output, is a deterministic tornado of a few dozen model runs: the page opens at once; the
@@ -90,9 +91,9 @@ def _tornado_section(scenario: Scenario, text: str, draws: int, seed: int, langu
     st.session_state.setdefault("sensitivity:output", names[0])
     if st.session_state["sensitivity:output"] not in names:
         st.session_state["sensitivity:output"] = names[0]
-    name = st.selectbox(message("ui.sensitivity.output", language), names,
-                        key="sensitivity:output",
-                        format_func=lambda n: parse_output(n, scenario).label(language))
+    name = remember_choice("sensitivity:output", st.selectbox(
+        message("ui.sensitivity.output", language), names, key="sensitivity:output",
+        format_func=lambda n: parse_output(n, scenario).label(language)))
     output = parse_output(name, scenario)
     n = tornado_draws(draws)
     with st.spinner(message("ui.sensitivity.computing", language)):
@@ -114,9 +115,9 @@ def _scatter_section(scenario: Scenario, text: str, output: Output, result: Torn
         return
     if st.session_state.get("sensitivity:input") not in paths:
         st.session_state["sensitivity:input"] = paths[0]
-    path = st.selectbox(message("ui.sensitivity.input", language), paths,
-                        key="sensitivity:input",
-                        format_func=lambda p: input_label(scenario, p, language))
+    path = remember_choice("sensitivity:input", st.selectbox(
+        message("ui.sensitivity.input", language), paths, key="sensitivity:input",
+        format_func=lambda p: input_label(scenario, p, language)))
     results = run_current(scenario, draws, seed, language)
     x = cached_inputs(text, draws, seed)[path].to_numpy()
     y = output.per_draw(results.indicators)
@@ -137,12 +138,13 @@ def _solve_section(scenario: Scenario, text: str, draws: int, seed: int, languag
     statistics = available(scenario, SOLVE_STATISTICS)
     left, middle, right = st.columns(3)
     with left:
-        vary = st.selectbox(message("ui.solve.vary", language), paths, key="solve:vary",
-                            format_func=lambda p: input_label(scenario, p, language))
+        vary = remember_choice("solve:vary", st.selectbox(
+            message("ui.solve.vary", language), paths, key="solve:vary",
+            format_func=lambda p: input_label(scenario, p, language)))
     with middle:
-        name = st.selectbox(message("ui.solve.statistic", language), statistics,
-                            key="solve:statistic",
-                            format_func=lambda n: parse_output(n, scenario).label(language))
+        name = remember_choice("solve:statistic", st.selectbox(
+            message("ui.solve.statistic", language), statistics, key="solve:statistic",
+            format_func=lambda n: parse_output(n, scenario).label(language)))
     output = parse_output(name, scenario)
     symbol = "≥" if output.higher_is_better else "≤"
     with right:
