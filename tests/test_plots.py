@@ -289,7 +289,7 @@ def test_balancing_histogram_and_quantile_lines(default_run: tl.Results):
     labels = {annotation.name: annotation.text for annotation in figure.layout.annotations}
     assert labels["p80"] == f"P80 : {rounded_eur(p80, round)}"
     assert labels["p50"].startswith("P50 (médiane)")
-    assert figure.layout.title.text == "Reste à charge total sur 10 ans (subvention d'équilibre)"
+    assert figure.layout.title.text == "Subvention d'équilibre totale sur 10 ans"
     english = plots.balancing_subsidy_distribution_chart(default_run, "en")
     assert english.layout.title.text == "Total balancing subsidy over 10 years"
 
@@ -378,7 +378,7 @@ def test_reading_balancing(default_run: tl.Results):
     values = default_run.indicators["balancing_subsidy_eur"].to_numpy()
     p50, p80 = np.quantile(values, [0.5, 0.8])
     assert plots.reading_balancing_subsidy_distribution(default_run) == (
-        f"Dans 8 cas sur 10, le reste à charge total sur 10 ans reste sous "
+        f"Dans 8 cas sur 10, la subvention d'équilibre totale sur 10 ans reste sous "
         f"{rounded_eur(p80, math.ceil)} (médiane : {rounded_eur(p50, round)}).")
     english = plots.reading_balancing_subsidy_distribution(default_run, "en")
     assert rounded_eur(p80, math.ceil, "en") in english

@@ -778,7 +778,7 @@ def reading_occupancy(results: Results, language: str | None = None,
 
 def reading_balancing_subsidy_distribution(results: Results, language: str | None = None
                                            ) -> str:
-    """"Dans 8 cas sur 10, le reste à charge total sur 10 ans reste sous 239 000 € (médiane :
+    """"Dans 8 cas sur 10, la subvention d'équilibre totale sur 10 ans reste sous 239 000 € (médiane :
     181 000 €)." (P80 rounded up to the thousand; median to the nearest thousand)."""
     language = _language(language)
     values = results.indicators["balancing_subsidy_eur"].to_numpy()
@@ -844,7 +844,7 @@ def reading_compare_cash(results_by_name: Mapping[str, Results], language: str |
 
 def reading_compare_balancing(results_by_name: Mapping[str, Results],
                               language: str | None = None) -> str:
-    """"Reste à charge total médian (P50) : « A » 153 000 € sur 10 ans ; « B » …." (the
+    """"Subvention d'équilibre totale médiane (P50) : « A » 153 000 € sur 10 ans ; « B » …." (the
     median of each draw's total, not the sum of yearly medians)."""
     language = _language(language)
     _check_variants(results_by_name, language)
