@@ -6,9 +6,9 @@ subsidies (aided contracts included) when received, the balancing subsidy when p
 public share of the initial cash, the FCTVA, and the collectivity's own money — its
 self-financing of the investment it owns, the cash advances it has not been repaid, minus
 the rent it receives (negative); in-kind support (premises lent free or at a reduced rent,
-seconded staff, equipment, services) is valued, not paid. Funder levels: EU, State, Région, Département, communal block (EPCI or commune),
-other. Valued volunteering is an in-kind contribution too, but not public money: it is kept
-apart.
+seconded staff, equipment, services) is valued, not paid. Funder levels: EU, State, Région,
+Département, communal block (EPCI or commune), other. Valued volunteering is an in-kind
+contribution too, but not public money: it is kept apart.
 
 Amounts are € per month shaped ``(draws or 1, months)``; indicators are one value per draw.
 """
