@@ -12,6 +12,7 @@ import pytest
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario
 from tierslieux_sim.cli import kpi_report, main
+from tierslieux_sim.formatting import format_eur
 from tierslieux_sim.model.public_money import FUNDERS, KINDS, PROGRAMME_FUNDER
 
 DRAWS = 400
@@ -280,6 +281,33 @@ def test_financing_page_shows_broken_rules_and_edits_the_structure():
     assert not app.exception
     assert app.session_state["scenario"].structure.operator_type == "local_authority"
     assert app.session_state["scenario"].structure.management_mode == "regie_spa"
+
+
+def test_financing_page_shows_the_collectivity_s_budget_line_by_line():
+    from streamlit.testing.v1 import AppTest
+
+    from tierslieux_sim.ui.app import run_scenario
+
+    app = AppTest.from_function(_financing_page, default_timeout=120)
+    app.run()
+    assert not app.exception
+    budget = next(frame.value for frame in app.dataframe
+                  if "Section" in list(frame.value.columns))
+    assert list(budget.columns)[1:] == [str(year) for year in range(2027, 2038)]
+    rows = list(budget.index)
+    assert rows[0].startswith("Dépenses d'équipement")  # investment section first
+    assert not [row for row in rows if "_" in row]      # words, not codes
+    # the works of the central case, in the opening year, as computed by the model
+    expected = run_scenario(tl.scenario_to_toml(tl.default_scenario()), 300, 1
+                            ).collectivity_budget_lines("central")
+    works = expected.loc["works_and_equipment_paid", 2027]
+    assert budget.iloc[0]["2027"] == format_eur(works, 0, "fr")
+    app.radio(key="budget_statistic").set_value("mean").run()
+    assert not app.exception
+    reconciliation = next(frame.value for frame in app.dataframe
+                          if "Accordé" in " ".join(map(str, frame.value.columns))
+                          or "accordé" in " ".join(map(str, frame.value.columns)).lower())
+    assert len(reconciliation) == 3
 
 
 def test_financing_page_in_english():

@@ -163,6 +163,31 @@ def public_money_table(results: Results, language: str) -> pd.DataFrame:
     return formatted
 
 
+def collectivity_budget_table(results: Results, language: str, statistic: str = "central"
+                              ) -> pd.DataFrame:
+    """The collectivity's budget line by line (rows, in words, grouped by section) and budget
+    year (columns), central case or mean, formatted [€, costs positive, receipts negative]."""
+    table = results.collectivity_budget_lines(statistic)
+    table = table.sort_values("section", key=lambda section: section != "investment",
+                              kind="stable")
+    formatted = table.drop(columns="section").map(lambda v: format_eur(v, 0, language))
+    formatted.insert(0, message("ui.financing.section", language), [
+        message(f"workbook.budget_section.{section}", language) for section in table.section])
+    formatted.index = [message(f"workbook.budget_line.{line}", language) for line in table.index]
+    formatted.columns = [str(column) for column in formatted.columns]
+    return formatted
+
+
+def reconciliation_table(results: Results, language: str) -> pd.DataFrame:
+    """Public money granted against paid within the horizon (mean over draws), formatted."""
+    table = results.public_money_reconciliation()
+    formatted = table.map(lambda v: format_eur(v, 0, language))
+    formatted.index = [plots_financing.kind_label(kind, language) for kind in table.index]
+    formatted.columns = [message(f"workbook.col.{name.removesuffix('_eur')}", language)
+                         for name in table.columns]
+    return formatted
+
+
 def page_financing(draws: int, seed: int, language: str) -> Scenario:
     _editors(language)
     scenario = validated_scenario(language)
@@ -176,6 +201,16 @@ def page_financing(draws: int, seed: int, language: str) -> Scenario:
         if notice.code.startswith("rule_"):
             st.warning(notice.text(language))
     st.dataframe(rule_checks_table(results, language), hide_index=True, width="stretch")
+
+    st.subheader(message("ui.financing.collectivity_budget", language))
+    choice = st.radio(message("ui.financing.statistic", language), ["central", "mean"],
+                      horizontal=True, key="budget_statistic",
+                      format_func=lambda option: message(f"workbook.budget_statistic.{option}",
+                                                         language))
+    st.dataframe(collectivity_budget_table(results, language, choice), width="stretch")
+    st.caption(message("headline.definition_net_cost", language))
+    st.dataframe(reconciliation_table(results, language), width="stretch")
+    st.caption(message("ui.financing.reconciliation_caption", language))
 
     st.subheader(message("ui.financing.plan", language))
     plan, caption = financing_plan_table(results, language)
