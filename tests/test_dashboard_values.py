@@ -222,3 +222,16 @@ def test_lever_move_saves_round_numbers():
     text = scenario_to_toml(app.session_state["scenario"])
     assert "max = 25.0" in text or "max = 25 " in text
     assert "0000000" not in text and "9999999" not in text
+
+
+def test_switching_to_fixed_and_back_restores_the_range():
+    """Edit then undo: "Valeur fixe" then "Min / probable / max" gives the range back."""
+    app = start()
+    app.radio(key="page").set_value("inputs").run()
+    path = "prices.flex_membership_eur_per_month"
+    before = app.session_state["data"]["prices"]["flex_membership_eur_per_month"]
+    app.radio(key=f"w:{path}#mode").set_value("fixed").run()
+    assert app.session_state["data"]["prices"]["flex_membership_eur_per_month"] == before["mode"]
+    app.radio(key=f"w:{path}#mode").set_value("range").run()
+    assert app.session_state["data"]["prices"]["flex_membership_eur_per_month"] == before
+    assert app.session_state["scenario"] == preset_scenario("default")

@@ -141,8 +141,11 @@ def uncertain_editor(meta: FieldMeta, path: str, data: dict, language: str, *,
         new_value = number_input(meta, f"{WIDGET_PREFIX}{path}#value", probable, language,
                                  label=message("ui.probable", language))
     elif mode == "range":
+        earlier = st.session_state.get(f"{WIDGET_PREFIX}{path}#last_range")
         if isinstance(value, dict) and value.get("dist") == "pert":
             low, high = float(value["min"]), float(value["max"])
+        elif earlier is not None and earlier["min"] <= probable <= earlier["max"]:
+            low, high = earlier["min"], earlier["max"]  # back from "fixed": the user's range
         else:  # from a number: ±20 % around it, within the bounds
             low, high = probable * 0.8, probable * 1.2 if probable else 1.0
             if meta.minimum is not None:
@@ -158,13 +161,15 @@ def uncertain_editor(meta: FieldMeta, path: str, data: dict, language: str, *,
                 bounds.append(number_input(meta, f"{WIDGET_PREFIX}{path}#{name}", start, language,
                                            label=message(f"ui.{name}", language)))
         new_value = {**(value if isinstance(value, dict) and value.get("dist") == "pert"
-                        else {"dist": "pert"}),
+                        else earlier or {"dist": "pert"}),
                      "min": bounds[0], "mode": bounds[1], "max": bounds[2]}
     else:
         new_value = value
         st.caption(scenario_data.uncertain_to_text(value))
     if new_value != value:  # showing a value never rewrites it
         scenario_data.set_path(data, path, new_value)
+    if isinstance(new_value, dict) and new_value.get("dist") == "pert":
+        st.session_state[f"{WIDGET_PREFIX}{path}#last_range"] = new_value
     if isinstance(new_value, dict):
         try:
             st.plotly_chart(plots.distribution_curve(new_value, language=language),
