@@ -37,10 +37,13 @@ def test_opens_in_french_on_the_default_scenario(app):
     assert app.title[0].value == "Simulateur de tiers-lieu"
     assert app.session_state["scenario"] == preset_scenario("default")
     # the first card is the collectivity's net cost, then its heaviest budget year
+    assert [s.value for s in app.subheader][:2] == [
+        "Leviers principaux",
+        "Coût net pour la collectivité, par année budgétaire (trésorerie réellement décaissée)"]
     assert [m.label for m in app.metric][:2] == [
-        "Coût net pour la collectivité sur 10 ans (médiane)", "Année la plus lourde : 2027"]
-    assert metric(app, "Coût net pour la collectivité").endswith("€")
-    assert metric(app, "Autonomie du gestionnaire d'ici l'année 5").count("%") == 2
+        "Coût net sur 10 ans (médiane)", "Année la plus lourde : 2027"]
+    assert metric(app, "Coût net sur 10 ans").endswith("€")
+    assert metric(app, "Gestionnaire autonome d'ici l'année 5").count("%") == 2
     # the profile by budget year is on the page, not in a collapsed section
     table = app.dataframe[0].value
     assert list(table.columns) == ["Année budgétaire", "Investissement P50 / P80",
@@ -94,15 +97,15 @@ def test_moving_a_lever_changes_the_cards_in_the_right_direction():
     """A dearer day pass (demand barely elastic) brings more revenue: the collectivity pays
     less, and so does its balancing subsidy."""
     app = start()
-    net_before = _euros(metric(app, "Coût net pour la collectivité"))
-    balancing_before = _euros(metric(app, "Subvention d'équilibre moyenne par an"))
+    net_before = _euros(metric(app, "Coût net sur 10 ans"))
+    balancing_before = _euros(metric(app, "Subvention d'équilibre par an"))
     lever = app.slider(key="lever:prices.day_pass_eur")
     lever.set_value(lever.value + 8).run()
     assert not app.exception
     assert app.session_state["scenario"].prices.day_pass_eur.mode == pytest.approx(
         lever.value)
-    assert _euros(metric(app, "Coût net pour la collectivité")) < net_before
-    assert _euros(metric(app, "Subvention d'équilibre moyenne par an")) < balancing_before
+    assert _euros(metric(app, "Coût net sur 10 ans")) < net_before
+    assert _euros(metric(app, "Subvention d'équilibre par an")) < balancing_before
 
 
 def test_desk_lever_changes_occupancy_card():
@@ -141,7 +144,7 @@ def test_language_switch_changes_labels():
     app = start()
     app.selectbox(key="lang").set_value("en").run()
     assert app.title[0].value == "Tiers-lieu simulator"
-    assert metric(app, "Average yearly balancing subsidy").startswith("€")
+    assert metric(app, "Balancing subsidy a year").startswith("€")
     assert app.radio(key="page").options[0] == "Results"
 
 

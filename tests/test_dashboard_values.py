@@ -101,7 +101,7 @@ def test_invalid_cell_is_refused_next_to_its_table_and_stays_refused(path, row, 
                                                                       shown):
     app = start()
     before = app.session_state["scenario"]
-    card = metric(app, "Subvention d'équilibre moyenne par an")
+    card = metric(app, "Subvention d'équilibre par an")
     app.radio(key="page").set_value("inputs").run()
     original = app.session_state["data"]
     kept = scenario_data.get_path(original, f"{path}[{row}].{column}")
@@ -113,7 +113,7 @@ def test_invalid_cell_is_refused_next_to_its_table_and_stays_refused(path, row, 
     assert app.session_state["scenario"] == before
     # Résultats: the cards stay on the last valid scenario, and say an edit was refused
     app.radio(key="page").set_value("results").run()
-    assert metric(app, "Subvention d'équilibre moyenne par an") == card
+    assert metric(app, "Subvention d'équilibre par an") == card
     assert app.session_state["scenario"] == before
     assert scenario_data.get_path(app.session_state["data"], f"{path}[{row}].{column}") == kept
     assert any("Hypothèses" in warning.value for warning in app.warning)

@@ -14,6 +14,9 @@ from ..formatting import format_eur, format_percent
 from ..i18n import message
 from ..results import Results
 
+#: Height of a row of Streamlit's data frames [px] (header included).
+ROW_HEIGHT_PX = 35
+
 
 def collectivity_cost_cards(results: Results, language: str) -> None:
     """Three cards (net cost over the horizon, heaviest budget year, autonomy), the table by
@@ -40,7 +43,9 @@ def collectivity_cost_cards(results: Results, language: str) -> None:
                  help=message("headline.definition_autonomy", language))
     third.caption(message("ui.card.autonomy_two_caption", language))
     headers, rows = headline.year_table(head, language)
-    st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
+    # tall enough for every budget year: the profile is the point, no inner scrolling
+    st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch",
+                 height=ROW_HEIGHT_PX * (len(rows) + 1) + 3)
     st.caption(message("headline.table_note", language))
     notes = [message("headline.by_funder", language, items=headline.funder_text(head, language))]
     if np.isfinite(head.per_inhabitant_p50):
