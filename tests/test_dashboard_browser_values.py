@@ -180,3 +180,26 @@ def test_language_switch_keeps_the_analysis_choices(page):
     assert output.locator("input").input_value() == second.label("fr")
     choose_language(page, "English")
     assert output.locator("input").input_value() == second.label("en")
+
+
+def test_uploaded_file_is_named_and_its_levers_span_real_values(page, tmp_path):
+    """Before the fix: "Scénario type" named the default, "Poste dédié" went from 0 to 1."""
+    from tierslieux_sim import scenario_to_toml
+
+    uploaded = preset_scenario("telecentre_rural")
+    source = tmp_path / "telecentre.toml"
+    source.write_text(scenario_to_toml(uploaded), encoding="utf-8")
+    loaded = page.locator(SIDEBAR).get_by_text(f"« {uploaded.meta.name} » chargé depuis")
+    for attempt in range(3):  # an upload sent during a rerun can be dropped: send it again
+        page.locator(f'{SIDEBAR} input[type="file"]').first.set_input_files(str(source))
+        try:
+            loaded.wait_for(timeout=20_000)
+            break
+        except playwright_api.TimeoutError:
+            if attempt == 2:
+                raise
+    wait_until_idle(page)
+    preset = page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').nth(1).locator("input")
+    assert preset.input_value() == f"Fichier chargé : {uploaded.meta.name} (telecentre.toml)"
+    dedicated = page.locator('[data-testid="stSlider"]').filter(has_text="Poste dédié")
+    assert float(dedicated.locator('input[type="range"]').get_attribute("max")) >= 200
