@@ -283,6 +283,15 @@ def test_financing_page_shows_broken_rules_and_edits_the_structure():
     assert app.session_state["scenario"].structure.management_mode == "regie_spa"
 
 
+def test_funder_chart_puts_the_rent_received_left_of_zero(every_run):
+    from tierslieux_sim.plots_financing import public_money_by_funder_chart
+
+    figure = public_money_by_funder_chart(every_run, "fr")
+    assert figure.layout.barmode == "relative"  # a negative kind is drawn below zero
+    rent = next(trace for trace in figure.data if trace.meta == "rent_received")
+    assert (rent.x <= 0).all() and (rent.x < 0).any()
+
+
 def test_financing_page_shows_the_collectivity_s_budget_line_by_line():
     from streamlit.testing.v1 import AppTest
 

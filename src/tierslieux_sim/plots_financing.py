@@ -183,7 +183,7 @@ def public_money_by_funder_chart(results: Results, language: str | None = None) 
                              draws=format_number(results.draws, 0, language)),
             x_title=message("plot.financing.funders_axis", language), y_title="",
             hovermode="closest")
-    figure.update_layout(barmode="stack")
+    figure.update_layout(barmode="relative")  # rent received (negative) to the left of 0
     figure.update_xaxes(**_eur_axis(language))
     figure.update_yaxes(autorange="reversed")
     return figure
