@@ -395,6 +395,34 @@ def test_convention_threshold_for_a_rented_site():
     assert {c.code: c for c in run(data).rule_checks}["convention"].status == "respected"
 
 
+# --- format-2 files ---------------------------------------------------------------------------
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(("file", "preset", "mode", "premises"), [
+    ("default_v2.toml", "default", "association_convention", "collectivity"),
+    # a SCIC operator implies a subsidy convention; the format-3 preset says it rents
+    ("coworking_v2.toml", None, "association_convention", "third_party")])
+def test_a_format_2_file_loads_converted_with_a_notice(file, preset, mode, premises):
+    """The shipped scenarios as they were in format 2 load, with a notice, into the
+    management mode and premises their operator and owner imply; the default gives the
+    same results as the format-3 preset, which states them."""
+    with pytest.warns(tl.TiersLieuxWarning, match="converti au format 3"):
+        converted = tl.load_scenario(DATA / file)
+    assert converted.schema_version == 3
+    assert converted.structure.premises_owner == premises
+    from tierslieux_sim.model.parties import management_mode
+    assert management_mode(converted.structure.model_dump()) == mode
+    if preset is None:
+        return
+    current = tl.preset_scenario(preset)
+    a = tl.simulate(converted, draws=200, seed=3).indicators
+    b = tl.simulate(current, draws=200, seed=3).indicators
+    np.testing.assert_allclose(a["net_cost_eur"], b["net_cost_eur"])
+    np.testing.assert_allclose(a["public_money_eur"], b["public_money_eur"])
+
+
 # --- property: flows between the parties and each party's cash --------------------------------
 
 MODES = {"association": ["auto", "association_convention", "rental", "concession"],
