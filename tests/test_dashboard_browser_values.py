@@ -154,6 +154,11 @@ def test_negative_cell_is_refused_and_stays_refused(page):
 
 def test_language_switch_keeps_page_and_precision(page):
     """Before the fix: no option selected in "Page" and "Précision" after the switch."""
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    for _ in range(4):  # an edit, which the switch must keep
+        rerun_after(page, lambda: slider.press("ArrowRight"))
+    edited = cards(page)
     go_to(page, "Impact territoire")
     rerun_after(page, page.locator(f'{SIDEBAR} [data-testid="stRadio"]').nth(1).get_by_text(
         "Précis (10\u202f000 tirages)", exact=True).click)
@@ -164,6 +169,10 @@ def test_language_switch_keeps_page_and_precision(page):
         "CO2 avoided")
     choose_language(page, "Français")
     assert checked_options(page) == ["Impact territoire", "Précis (10\u202f000 tirages)"]
+    go_to(page, "Résultats")
+    rerun_after(page, page.locator(f'{SIDEBAR} [data-testid="stRadio"]').nth(1).get_by_text(
+        "Rapide (2\u202f000 tirages)", exact=True).click)
+    assert cards(page) == edited
 
 
 def test_language_switch_keeps_the_analysis_choices(page):

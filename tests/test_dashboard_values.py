@@ -199,6 +199,12 @@ def test_language_switch_keeps_page_precision_and_modes():
     mode = app.radio(key="w:territory.car_share#mode")
     assert mode.options[mode.index] == "Min / probable / max"
     assert app.session_state["scenario"] == preset_scenario("default")
+    # an edit survives the switch (restoring "Scénario type" does not reload the preset)
+    app.radio(key="page").set_value("results").run()
+    app.slider(key="lever:site.flex_desks").set_value(14).run()
+    app.selectbox(key="lang").set_value("fr").run()
+    assert app.session_state["scenario"].site.flex_desks == 14
+    assert app.slider(key="lever:site.flex_desks").value == 14
 
 
 # --- 5. levers scale a range, say so, and save round numbers ---------------------------------
