@@ -41,7 +41,9 @@ def test_cap_is_said_in_a_warning(default):
                                 max_draws=512)
     assert results.draws == 512
     assert [notice.code for notice in results.notices] == ["auto_draws",
-                                                           "auto_draws_not_converged"]
+                                                           "auto_draws_not_converged",
+                                                           "auto_draws_capped"]
+    assert "plafond de 512 tirages" in results.notices[-1].text("fr")  # the stated cap
 
 
 def test_bad_arguments(default):

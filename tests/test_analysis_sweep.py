@@ -108,10 +108,11 @@ def test_uncertain_inputs_move_or_are_fixed(default):
 def test_bad_variants_fail_before_anything_runs(default):
     with pytest.raises(AnalysisError, match="unknown path"):
         sweep(default, {"prices.nothing": [1, 2]}, draws=10)
-    with pytest.raises(tl.ScenarioError) as caught:
+    with pytest.raises(AnalysisError) as caught:  # out of the field's bounds (issue 13)
         sweep(default, {"demand.segments[0].adoption_rate": [0.5, 1.5]}, draws=10,
               keep_uncertainty=False)
-    assert "demand.segments[0].adoption_rate" in caught.value.report("en")
+    assert "demand.segments[0].adoption_rate" in caught.value.text("en")
+    assert "[0, 1]" in caught.value.text("en")
 
 
 def test_workers_keep_large_arrays_on_the_heap_once(monkeypatch):

@@ -75,9 +75,10 @@ def test_unsupported_output_is_bad_input(tmp_path, capsys):
 
 
 def test_unwritable_output_fails_cleanly(tmp_path, capsys):
+    """Checked before simulating (issue 13): bad input, exit 2."""
     target = tmp_path / "missing-folder" / "x.csv"
-    assert main(["run", "--draws", "10", "--seed", "1", "--out", str(target)]) == 1
-    assert "impossible d'écrire" in capsys.readouterr().err
+    assert main(["run", "--draws", "10", "--seed", "1", "--out", str(target)]) == 2
+    assert "n'existe pas" in capsys.readouterr().err
 
 
 def test_bad_scenario_exit_code_and_message(tmp_path, capsys):
@@ -92,7 +93,7 @@ def test_bad_scenario_exit_code_and_message(tmp_path, capsys):
 
 def test_bad_options_exit_2(capsys):
     assert main(["run", "--draws", "0"]) == 2
-    assert "entier strictement positif attendu" in capsys.readouterr().err
+    assert "nombre de tirages invalide" in capsys.readouterr().err
     assert main(["run", "--sampling", "grid"]) == 2
     assert main(["run", "--seed", "-1"]) == 2
 

@@ -118,10 +118,11 @@ def test_bad_input_exits_2_with_a_clear_message(argv, expected, capsys):
     assert expected in capsys.readouterr().err
 
 
-def test_unwritable_output_exits_1(tmp_path, capsys):
+def test_unwritable_output_exits_2_before_computing(tmp_path, capsys):
+    """The output's folder is checked before the analysis runs (issue 13): bad input."""
     target = tmp_path / "missing-folder" / "t.csv"
-    assert main(["sensitivity", "--output", "balancing_subsidy", "--out", str(target)]) == 1
-    assert "impossible d'écrire" in capsys.readouterr().err
+    assert main(["sensitivity", "--output", "balancing_subsidy", "--out", str(target)]) == 2
+    assert "n'existe pas" in capsys.readouterr().err
 
 
 def test_helpers():

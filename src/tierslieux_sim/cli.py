@@ -11,6 +11,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -22,15 +23,26 @@ import pandas as pd
 
 from . import headline
 from .allocator import keep_large_arrays_on_the_heap
+from .atomic import TEMPORARY_MARK
 from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
 from .cli_analysis import add_analysis_commands, draws_argument
 from .cli_common import integer_argument as _integer
 from .cli_common import language_from_argv, print_error, print_labelled, write_output
+from .cli_guard import (
+    EXIT_INTERRUPTED,
+    argparse_in_catalogue_language,
+    auto_draws_cap,
+    memory_problem,
+    output_problem,
+    tolerance_argument,
+)
 from .engine import simulate
+from .finite import check_finite_results
 from .formatting import format_eur, format_month, format_percent
 from .i18n import LANGUAGES, current_language, message, set_language
 from .notices import TiersLieuxWarning
 from .results import Results
+from .safe_text import clean
 from .sampling import SAMPLINGS
 from .scenario.errors import ScenarioError
 from .scenario.files import default_scenario, load_scenario
@@ -50,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("file", nargs="?", type=Path, help=message("cli.file_help"))
     run.add_argument("--draws", type=draws_argument, default=10_000,
                      help=message("cli.draws_help"))
-    run.add_argument("--tolerance", type=float, help=message("cli.tolerance_help"))
+    run.add_argument("--tolerance", type=tolerance_argument, help=message("cli.tolerance_help"))
     run.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
                      help=message("cli.seed_help"))
     run.add_argument("--sampling", choices=SAMPLINGS, default="random",
@@ -221,34 +233,63 @@ def rules_report(results: Results) -> list[str]:
     return lines
 
 
+def _simulate_run(scenario: Scenario, arguments: argparse.Namespace) -> Results:
+    """``run``'s simulation: ``--draws auto`` capped at what fits in memory (a notice says
+    when the cap is reached); the outputs checked finite."""
+    from .analysis.auto_draws import DEFAULT_MAX_DRAWS, simulate_auto
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TiersLieuxWarning)  # printed from results.notices
+        if arguments.draws == "auto":
+            results = simulate_auto(scenario, arguments.tolerance, seed=arguments.seed,
+                                    sampling=arguments.sampling, keep=arguments.keep,
+                                    progress=True, max_draws=auto_draws_cap(
+                                        scenario, arguments.keep, DEFAULT_MAX_DRAWS))
+        else:
+            results = simulate(scenario, draws=arguments.draws, seed=arguments.seed,
+                               sampling=arguments.sampling, keep=arguments.keep, progress=True)
+    check_finite_results(results)
+    return results
+
+
+def _refused(problem: str | None) -> bool:
+    """Print ``problem`` as an error, if any; True when there was one."""
+    if problem:
+        print_error(problem)
+    return bool(problem)
+
+
 def command_run(arguments: argparse.Namespace) -> int:
-    if arguments.out is not None and arguments.out.suffix.lower() not in OUTPUT_SUFFIXES:
-        print_error(message("cli.unsupported_output", found=arguments.out.suffix or arguments.out))
+    # Checked before simulating: the output path, then the memory a full run needs.
+    if _refused(output_problem(arguments.out, OUTPUT_SUFFIXES, "cli.unsupported_output")):
         return EXIT_BAD_INPUT
     scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TiersLieuxWarning)  # printed below from results.notices
-        results = simulate(scenario, draws=arguments.draws, seed=arguments.seed,
-                           sampling=arguments.sampling, keep=arguments.keep, progress=True,
-                           tolerance=arguments.tolerance if arguments.draws == "auto" else None)
+    if arguments.draws != "auto" and _refused(memory_problem(scenario, arguments.draws,
+                                                             arguments.keep)):
+        return EXIT_BAD_INPUT
+    results = _simulate_run(scenario, arguments)
     for notice in results.notices:
         print_labelled("cli.warning", notice.text())
     print(kpi_report(results))
     if arguments.out is None:
         return EXIT_OK
-    return write_output(lambda: results.to_file(arguments.out), arguments.out, "cli.written")
+    return write_output(results.to_file, arguments.out, "cli.written")
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
     invalid = 0
     for path in arguments.files:
         try:
-            load_scenario(path)
+            with warnings.catch_warnings(record=True) as caught:  # e.g. an old format converted
+                warnings.simplefilter("always", TiersLieuxWarning)
+                load_scenario(path)
+            for warning in caught:
+                print_labelled("cli.warning", clean(warning.message, 1000))
         except ScenarioError as error:
             invalid += 1
             print(error.report(), file=sys.stderr)
         else:
-            print(message("cli.valid", file=path))
+            print(message("cli.valid", file=clean(path)))
     if invalid:
         print_error(message("cli.invalid_count", count=invalid))
         return EXIT_BAD_INPUT
@@ -280,18 +321,23 @@ def command_report(arguments: argparse.Namespace) -> int:
     .xlsx workbook)."""
     from .report import REPORT_SUFFIXES, PdfUnavailable, write_report
 
-    if arguments.out.suffix.lower() not in REPORT_SUFFIXES:
-        print_error(message("report.bad_suffix", found=arguments.out.suffix or arguments.out))
+    if _refused(output_problem(arguments.out, REPORT_SUFFIXES, "report.bad_suffix")):
         return EXIT_BAD_INPUT
     scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TiersLieuxWarning)  # they are in results.notices
         results = simulate(scenario, draws=arguments.draws, seed=arguments.seed)
+    check_finite_results(results)
     try:
-        return write_output(lambda: write_report(results, arguments.out), arguments.out,
+        return write_output(lambda target: write_report(results, target), arguments.out,
                             "report.written")
     except PdfUnavailable as error:  # the HTML was written; the message says how to get a PDF
-        print_error(str(error))
+        # written beside the temporary PDF: move it beside the requested one, say where
+        html = arguments.out.with_suffix(".html")
+        os.replace(error.html_path, html)
+        text = str(error).replace(str(error.html_path), str(html))
+        print_error(re.sub(r"\S*" + re.escape(TEMPORARY_MARK) + r"\.pdf", str(arguments.out),
+                           text))
         return EXIT_FAILURE
 
 
@@ -307,14 +353,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if language:
         set_language(language)
     try:
-        arguments = build_parser().parse_args(argv)
-    except SystemExit as exit_request:  # argparse: --help (0) or a bad option (2)
-        return int(exit_request.code or 0)
-    try:
+        try:
+            with argparse_in_catalogue_language():  # argparse's own errors in French too
+                arguments = build_parser().parse_args(argv)
+        except SystemExit as exit_request:  # argparse: --help (0) or a bad option (2)
+            return int(exit_request.code or 0)
         return COMMANDS[arguments.command](arguments)
     except ScenarioError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C: outputs are written whole or not at all (atomic)
+        print(message("cli.interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         if language:
             set_language(None)

@@ -11,6 +11,7 @@ written, Dask not installed); messages from the catalogue, French by default, En
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,8 +27,10 @@ from .analysis.solve import solve
 from .analysis.sweep import load_changes, sweep
 from .cli_common import integer_argument as _integer
 from .cli_common import language_from_argv, print_error, print_labelled, write_output
+from .cli_guard import draws_count, draws_or_auto, output_problem
 from .formatting import format_number
 from .i18n import LANGUAGES, current_language, message, set_language
+from .safe_text import shown
 from .sampling import SAMPLINGS
 from .scenario.errors import ScenarioError
 from .scenario.files import default_scenario, load_scenario
@@ -42,16 +45,18 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _number(text: str) -> float:
     try:
-        return float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
+        value = float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(message("analysis.cli.number", found=text)) from None
+        value = math.nan
+    if not math.isfinite(value):  # nan, inf: no search bound
+        raise argparse.ArgumentTypeError(message("analysis.cli.number", found=shown(text)))
+    return value
 
 
 def draws_argument(text: str) -> int | str:
-    """``--draws`` of ``tierslieux run``: a positive integer or ``auto``."""
-    if text.strip().lower() == "auto":
-        return "auto"
-    return _integer(1, "cli.positive_integer")(text)
+    """``--draws`` of ``tierslieux run``: an integer from 1 to ``memory.MAX_DRAWS`` or
+    ``auto``."""
+    return draws_or_auto(text)
 
 
 def _error(text: str) -> None:
@@ -83,13 +88,17 @@ def _write_table(table: pd.DataFrame, path: Path | None) -> int:
     if path is None:
         return EXIT_OK
     if path.suffix.lower() == ".xlsx":
-        return write_output(lambda: table.to_excel(path, index=False), path, "cli.written")
-    return write_output(lambda: table.to_csv(path, index=False), path, "cli.written")
+        return write_output(lambda target: table.to_excel(target, index=False), path,
+                            "cli.written")
+    return write_output(lambda target: table.to_csv(target, index=False), path, "cli.written")
 
 
 def _check_out(path: Path | None) -> bool:
-    if path is not None and path.suffix.lower() not in TABLE_SUFFIXES:
-        _error(message("analysis.cli.unsupported_table", found=path.suffix or path))
+    """The output table's path is usable (extension, folder exists and is writable):
+    checked before any simulation."""
+    problem = output_problem(path, TABLE_SUFFIXES, "analysis.cli.unsupported_table")
+    if problem:
+        _error(problem)
         return False
     return True
 
@@ -275,8 +284,7 @@ def _draws_help(default: int) -> str:
 
 
 def _common(parser: argparse.ArgumentParser, draws: int) -> None:
-    parser.add_argument("--draws", type=_integer(1, "cli.positive_integer"), default=draws,
-                        help=_draws_help(draws))
+    parser.add_argument("--draws", type=draws_count, default=draws, help=_draws_help(draws))
     parser.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
                         help=message("cli.seed_help"))
 

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .atomic import atomic_path
 from .i18n import LANGUAGES, current_language, message
+from .safe_text import clean, shorten
 
 
 def integer_argument(minimum: int, message_id: str):
@@ -17,9 +19,9 @@ def integer_argument(minimum: int, message_id: str):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(message(message_id, found=text)) from None
+            raise argparse.ArgumentTypeError(message(message_id, found=shorten(text))) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(message(message_id, found=text))
+            raise argparse.ArgumentTypeError(message(message_id, found=shorten(text)))
         return value
     return parse
 
@@ -45,13 +47,17 @@ def language_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
-def write_output(write: Callable[[], object], path: Path, written_id: str) -> int:
-    """Run ``write``: a file that cannot be written is reported (exit 1), else its path
-    (message ``written_id``, exit 0)."""
+def write_output(write: Callable[[Path], object], path: Path, written_id: str) -> int:
+    """Run ``write`` on a temporary path beside ``path``, then rename it to ``path`` (see
+    :func:`.atomic.atomic_path`: an interruption leaves the previous file or none); a file
+    that cannot be written is reported (exit 1), else its path (message ``written_id``,
+    exit 0)."""
     try:
-        write()
+        with atomic_path(path) as temporary:
+            write(temporary)
     except OSError as error:
-        print_error(message("cli.write_failed", path=path, detail=error.strerror or error))
+        print_error(message("cli.write_failed", path=clean(path),
+                            detail=clean(error.strerror or error)))
         return 1
-    print(message(written_id, path=path))
+    print(message(written_id, path=clean(path)))
     return 0

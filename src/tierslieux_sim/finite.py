@@ -7,7 +7,10 @@ raises :class:`ResultsNotFinite` (a :class:`~.scenario.errors.ScenarioError`: th
 line prints it and exits with code 2, the dashboard shows it) naming the variables.
 
 Indicators that are infinite or undefined by definition are allowed: the autonomy months
-(``inf``/NaN: autonomy never reached within the horizon).
+(``inf``/NaN: autonomy never reached within the horizon) and ratios whose denominator can be
+zero (public money per user-year with no user, the self-financing ratio of a year without
+costs, the DETR + DSIL share of an eligible cost of zero…): their numerator and denominator
+are amounts or quantities, which are checked.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ from .scenario.errors import Problem, ScenarioError
 
 #: Per-draw indicators that may be infinite or NaN by definition (see the module docstring).
 MAY_BE_NON_FINITE = ("autonomy_month", "full_cost_autonomy_month")
+#: Parts of the names of ratio indicators (undefined when their denominator is zero).
+RATIO_MARKS = ("_ratio", "_share", "_per_")
+
+
+def may_be_non_finite(name: str) -> bool:
+    """Whether the indicator ``name`` may be infinite or NaN by definition."""
+    name = name.removeprefix("central.")
+    return name in MAY_BE_NON_FINITE or any(mark in name for mark in RATIO_MARKS)
 #: Variables named in the message (the rest is counted).
 NAMED_VARIABLES = 6
 
@@ -46,8 +57,7 @@ def _finite(array: Any) -> bool:
 
 def non_finite_names(arrays: Iterable[tuple[str, Any]]) -> list[str]:
     """Names of the arrays holding a NaN or an infinity (allowed indicators left out)."""
-    return [name for name, array in arrays
-            if name not in MAY_BE_NON_FINITE and not _finite(array)]
+    return [name for name, array in arrays if not may_be_non_finite(name) and not _finite(array)]
 
 
 def check_finite_outputs(accounts: Any, indicators: Mapping[str, np.ndarray],
@@ -81,5 +91,5 @@ def check_finite_results(results: Any) -> None:
         raise ResultsNotFinite(bad, results.scenario.meta.name)
 
 
-__all__ = ["MAY_BE_NON_FINITE", "ResultsNotFinite", "check_finite_outputs",
-           "check_finite_results", "non_finite_names"]
+__all__ = ["MAY_BE_NON_FINITE", "RATIO_MARKS", "ResultsNotFinite", "check_finite_outputs",
+           "check_finite_results", "may_be_non_finite", "non_finite_names"]

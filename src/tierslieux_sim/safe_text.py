@@ -27,6 +27,11 @@ _REPR.maxstring = _REPR.maxother = SHOWN_CHARACTERS + 10
 _REPR.maxlong = 40
 
 
+#: Unicode categories escaped: controls, format (direction overrides), surrogates, private
+#: use, unassigned, line and paragraph separators.
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def _escaped(character: str) -> str:
     code = ord(character)
     if code <= 0xFF:
@@ -35,11 +40,12 @@ def _escaped(character: str) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """``text`` with control, format (direction marks…), separator and unassigned
-    characters written as ``\\x1b``, ``\\u202e``…; letters, accents and symbols are kept."""
+    """``text`` with control, format (direction marks…), line and paragraph separator and
+    unassigned characters written as ``\\x1b``, ``\\u202e``…; letters, accents, symbols and
+    spaces (the no-break spaces of French numbers too) are kept."""
     if text.isprintable():
         return text  # the common case, in C
-    return "".join(_escaped(c) if c not in " " and unicodedata.category(c)[0] in "CZ" else c
+    return "".join(_escaped(c) if unicodedata.category(c) in _ESCAPED_CATEGORIES else c
                    for c in text)
 
 

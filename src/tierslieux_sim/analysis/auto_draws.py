@@ -104,4 +104,7 @@ def simulate_auto(scenario: Scenario, tolerance: float | None = None, *, seed: A
         worst = table.loc[(table["half_width"] / table["allowed"]).idxmax(), "statistic"]
         results.notices.append(emit(Notice("auto_draws_not_converged",
                                            {**context, "statistic": worst})))
+        if draws >= max_draws:  # the stated cap, not the tolerance, stopped the growth
+            results.notices.append(Notice("auto_draws_capped",
+                                          {"max_draws": f"{int(max_draws):,}".replace(",", " ")}))
     return results

@@ -15,8 +15,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ..safe_text import clean, shown
 from ..scenario.distributions import _Distribution
 from ..scenario.edits import prune_correlations, scenario_data, with_probable_value
+from ..scenario.fields import size_limit
 from ..scenario.files import scenario_from_dict
 from ..scenario.paths import get_path, set_path
 from ..scenario.schema import Scenario
@@ -38,6 +40,29 @@ def field_bounds(scenario: Scenario, path: str) -> tuple[float, float]:
     return low, high
 
 
+def check_value_in_bounds(scenario: Scenario, path: str, value: Any) -> None:
+    """Raise :class:`AnalysisError` (``value_out_of_bounds``) for a number that is not
+    finite or lies outside the field's bounds (its declared bounds, or the size limit of an
+    amount or quantity without a maximum): a sweep, ``--set`` or a search never clips such a
+    value into range, nor passes it on."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return  # text, tables: the schema's validation says what is wrong
+    low, high = field_bounds(scenario, path)
+    meta = leaf_meta(scenario, path)
+    limit = None if meta is None else size_limit(meta)
+    if limit is not None:
+        high = min(high, limit)
+    if not (math.isfinite(value) and low <= value <= high):
+        raise AnalysisError("value_out_of_bounds", path=clean(path), low=_bound_text(low),
+                            high=_bound_text(high), found=shown(value))
+
+
+def _bound_text(value: float) -> str:
+    if math.isinf(value):
+        return "+∞" if value > 0 else "−∞"
+    return f"{value:g}"
+
+
 def is_integer_field(scenario: Scenario, path: str) -> bool:
     value = get_path(scenario, path)
     return isinstance(value, int) and not isinstance(value, bool)
@@ -56,6 +81,7 @@ def apply_changes(scenario: Scenario, changes: Mapping[str, Any], *,
     data = scenario_data(scenario)
     for path, value in changes.items():
         check_path(scenario, path)
+        check_value_in_bounds(scenario, path, value)
         current = get_path(scenario, path)
         new: Any
         if isinstance(value, bool) or isinstance(value, str | dict | list):

@@ -42,6 +42,7 @@ from scipy import stats
 from ..engine import _resolve_seed, simulate
 from ..formatting import format_number
 from ..i18n import current_language, message
+from ..safe_text import clean
 from ..scenario.distributions import _Distribution
 from ..scenario.edits import probable_value
 from ..scenario.paths import get_path
@@ -90,7 +91,8 @@ def parse_target(text: str | Target, scenario: Scenario) -> Target:
     """Parse ``"autonomy_by_year_5 >= 0.8"`` (also ``80 %``, ``0,8``, ``150 000``)."""
     if isinstance(text, Target):
         return text
-    match = _TARGET.match(str(text))
+    text = clean(text, 120)  # echoed in messages: shortened, control characters escaped
+    match = _TARGET.match(text)
     if not match:
         raise AnalysisError("target_syntax", target=text)
     name, symbol, value_text = match.groups()
@@ -101,6 +103,8 @@ def parse_target(text: str | Target, scenario: Scenario) -> Target:
         threshold = _number(value_text.rstrip("%").strip())
     except ValueError:
         raise AnalysisError("target_syntax", target=text) from None
+    if not math.isfinite(threshold):  # "<= nan", ">= inf": nothing to aim at
+        raise AnalysisError("target_not_finite", target=text)
     if percent:
         threshold /= 100
     if output.kind in ("probability", "rate") and not 0 <= threshold <= 1:

@@ -18,8 +18,8 @@ extra on the machine and on the workers, with the same version of tierslieux_sim
 from __future__ import annotations
 
 import itertools
+import math
 import multiprocessing
-import tomllib
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -34,8 +34,11 @@ from ..allocator import keep_large_arrays_on_the_heap
 from ..engine import _resolve_seed, simulate
 from ..i18n import message
 from ..notices import TiersLieuxWarning
+from ..safe_text import clean
 from ..scenario.edits import scenario_data
+from ..scenario.errors import ScenarioError
 from ..scenario.files import scenario_from_dict
+from ..scenario.limits import parse_toml, read_text
 from ..scenario.schema import Scenario
 from .compare import ScenarioLike, _load, variant_names
 from .edits import apply_changes, check_path
@@ -43,6 +46,9 @@ from .errors import AnalysisError
 from .outputs import default_kpis, parse_output
 
 DEFAULT_SWEEP_DRAWS = 2_000
+#: Most variants one sweep runs (a grid's cartesian product grows fast: 5 paths of 7 values
+#: are 16,807 variants); a larger grid is refused before anything is expanded or simulated.
+MAX_VARIANTS = 10_000
 Changes = Mapping[str, Sequence[Any] | Any] | Sequence[Mapping[str, Any]] | None
 
 
@@ -57,14 +63,23 @@ def expand_changes(changes: Changes) -> list[dict[str, Any]]:
                    for values in changes.values()]
         if any(not values for values in options):
             raise AnalysisError("empty_grid")
+        _check_count(math.prod(len(values) for values in options))
         return [dict(zip(changes, combination, strict=True))
                 for combination in itertools.product(*options)]
     if isinstance(changes, Sequence) and not isinstance(changes, str) and all(
             isinstance(item, Mapping) for item in changes):
         if not changes:
             raise AnalysisError("empty_grid")
+        _check_count(len(changes))
         return [dict(item) for item in changes]
     raise AnalysisError("bad_grid")
+
+
+def _check_count(count: int) -> None:
+    """Refuse more than :data:`MAX_VARIANTS` variants, saying how many were asked."""
+    if count > MAX_VARIANTS:
+        raise AnalysisError("grid_too_large", count=f"{count:,}".replace(",", "\u202f"),
+                            limit=f"{MAX_VARIANTS:,}".replace(",", "\u202f"))
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -83,17 +98,26 @@ def load_changes(path: str | Path) -> list[dict[str, Any]]:
     dots or brackets, each value a list: cartesian product) and/or ``[[variants]]`` tables
     (each one variant)."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise AnalysisError("grid_file", file=path, detail=error) from None
+    source = clean(path)
+    try:  # the size and depth limits of scenario files (a bounded read: /dev/zero is refused)
+        data = parse_toml(read_text(path, source), source)
+    except ScenarioError as error:
+        [problem] = error.problems
+        where = ("" if problem.line is None else
+                 message("where.line_column", line=problem.line, column=problem.column) + " : ")
+        raise AnalysisError("grid_file", file=source, detail=where + problem.describe()) from None
     unknown = set(data) - {"grid", "variants"}
     if unknown or not data:
-        raise AnalysisError("grid_file", file=path,
-                            detail=message("analysis.grid_keys", found=", ".join(sorted(unknown))
-                                           or "–"))
-    variants = expand_changes(_flatten(data["grid"])) if "grid" in data else []
-    variants += [_flatten(item) for item in data.get("variants", [])]
+        raise AnalysisError("grid_file", file=source,
+                            detail=message("analysis.grid_keys", found=", ".join(
+                                clean(key, 40) for key in sorted(unknown)) or "–"))
+    grid, items = data.get("grid", {}), data.get("variants", [])
+    if not isinstance(grid, dict) or not isinstance(items, list) or not all(
+            isinstance(item, dict) for item in items):
+        raise AnalysisError("grid_file", file=source, detail=message("analysis.error.bad_grid"))
+    variants = expand_changes(_flatten(grid)) if "grid" in data else []
+    _check_count(len(variants) + len(items))
+    variants += [_flatten(item) for item in items]
     return variants
 
 

@@ -24,8 +24,8 @@ from pydantic import BaseModel, ValidationError
 from tomlkit.items import Table
 
 from ..notices import Notice, emit
-from .distributions import _Distribution
 from ..safe_text import clean
+from .distributions import _Distribution
 from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
 from .limits import decode, parse_toml, read_text
 from .paths import get_path, join_path

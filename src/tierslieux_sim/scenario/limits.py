@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NESTING_DEPTH = 32
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = " (at end of document)"
 
 #: Tokens that matter for nesting: strings and comments (skipped whole, so a bracket in a
 #: note does not count), brackets and braces, and new lines (for the line number). An
@@ -43,11 +44,15 @@ _TOKENS = re.compile(r'''
 def _size_problem(found_bytes: int, at_least: bool = False) -> Problem:
     return Problem("", "file_too_large_at_least" if at_least else "file_too_large",
                    {"limit": _megabytes(MAX_FILE_BYTES), "found": _megabytes(found_bytes),
-                    "limit_bytes": f"{MAX_FILE_BYTES:,}".replace(",", " ")})
+                    "limit_bytes": _bytes(MAX_FILE_BYTES), "found_bytes": _bytes(found_bytes)})
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".replace(".", ",") if size < 10**12 else ">10¹²"
+    return f"{size / 1_000_000:.1f}".replace(".", ",")
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,}".replace(",", "\u202f")
 
 
 def check_size(size: int, source: str) -> None:
@@ -81,35 +86,37 @@ def nesting_depth(text: str, stop_above: int = MAX_NESTING_DEPTH) -> tuple[int, 
     return deepest, deepest_line
 
 
-def data_depth(data: Any, limit: int = MAX_NESTING_DEPTH) -> int:
+def data_depth(data: Any, limit: int = MAX_NESTING_DEPTH) -> tuple[int, tuple[Any, ...]]:
     """How deep tables and arrays nest in parsed ``data`` (dotted keys such as
-    ``a.b.c.d = 1`` nest without brackets), walked without recursion and stopping just
-    past ``limit``."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(data, 0)]
+    ``a.b.c.d = 1`` nest without brackets) and the key path where it is deepest; walked
+    without recursion, stopping just past ``limit``."""
+    deepest, deepest_path = 0, ()
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:
-        value, depth = stack.pop()
+        value, path = stack.pop()
         if isinstance(value, dict):
-            children = value.values()
+            children: Any = value.items()
         elif isinstance(value, list):
-            children = value
+            children = enumerate(value)
         else:
             continue
-        deepest = max(deepest, depth + 1)
-        if deepest > limit:
-            return deepest
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+        if len(path) + 1 > deepest:
+            deepest, deepest_path = len(path) + 1, path
+            if deepest > limit:
+                break
+        stack.extend((child, (*path, key)) for key, child in children)
+    return deepest, deepest_path
 
 
-def _depth_problem(found: int, line: int | None = None) -> Problem:
-    return Problem("", "too_deep", {"limit": MAX_NESTING_DEPTH,
+def _depth_problem(found: int, line: int | None = None, path: str = "") -> Problem:
+    return Problem(path, "too_deep", {"limit": MAX_NESTING_DEPTH,
                                     "found": f"{found}" if found <= MAX_NESTING_DEPTH + 1
                                     else f"> {MAX_NESTING_DEPTH}"}, line, 1 if line else None)
 
 
-def toml_syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
-    """A tomllib error as a problem at its line and column."""
+def toml_syntax_problem(error: tomllib.TOMLDecodeError, text: str = "") -> Problem:
+    """A tomllib error as a problem at its line and column (an error "at end of document"
+    is placed after the last character of ``text``)."""
     from ..safe_text import clean
 
     detail = str(error)
@@ -118,6 +125,10 @@ def toml_syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
     if position:
         line, column = int(position.group(1)), int(position.group(2))
         detail = detail[: position.start()]
+    elif detail.endswith(_AT_END):
+        detail = detail.removesuffix(_AT_END)
+        line = text.count("\n") + 1
+        column = len(text) - (text.rfind("\n") + 1) + 1
     return Problem("", "toml_syntax", {"detail": clean(detail)}, line, column)
 
 
@@ -131,7 +142,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(source, [toml_syntax_problem(error)]) from None
+        raise ScenarioError(source, [toml_syntax_problem(error, text)]) from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
         from ..safe_text import clean
 
@@ -139,9 +150,14 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
                                              {"detail": clean(error, 120)})]) from None
     except RecursionError:  # the scan above makes this unreachable; kept as a last guard
         raise ScenarioError(source, [_depth_problem(MAX_NESTING_DEPTH + 2)]) from None
-    depth = data_depth(data)
+    depth, path = data_depth(data)
     if depth > MAX_NESTING_DEPTH:
-        raise ScenarioError(source, [_depth_problem(depth)])
+        from .errors import dotted_path
+
+        where = dotted_path(tuple(part if isinstance(part, int) else str(part)
+                                  for part in path[:8]))
+        raise ScenarioError(source, [_depth_problem(depth, None, where + ("…" if len(path) > 8
+                                                                          else ""))])
     return data
 
 

@@ -1,0 +1,156 @@
+"""What the ``tierslieux`` commands check before they start work (issue 13): argparse's own
+messages in the reader's language, bounded numbers of draws, a usable tolerance, an output
+path that can be written, and a run that fits in memory. Each check gives the text of a
+French (or English) message, from the catalogue, or raises argparse's type error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .formatting import format_number
+from .i18n import message
+from .memory import (
+    MAX_DRAWS,
+    format_bytes,
+    max_full_draws,
+    run_bytes,
+    usable_bytes,
+    values_per_draw_and_month,
+)
+from .safe_text import clean, shown
+
+#: Exit code of a command interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+#: argparse's own texts (its gettext message ids) → catalogue ids.
+_ARGPARSE_MESSAGES = {
+    "usage: ": "cli.argparse.usage",
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at most one argument": "cli.argparse.expected_at_most_one",
+    "expected at least one argument": "cli.argparse.expected_at_least_one",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "positional arguments": "cli.argparse.positionals",
+    "options": "cli.argparse.options",
+    "show this help message and exit": "cli.argparse.help",
+}
+
+
+@contextmanager
+def argparse_in_catalogue_language() -> Iterator[None]:
+    """While parsing, argparse's own messages (unknown command, bad choice, missing or
+    unrecognized arguments, usage, help headings) come from the catalogue, in the current
+    language. argparse looks its texts up through gettext (``argparse._``): this is its
+    translation hook."""
+    original = argparse._  # type: ignore[attr-defined]
+
+    def translate(text: str) -> str:
+        message_id = _ARGPARSE_MESSAGES.get(text)
+        return message(message_id) if message_id else original(text)
+
+    argparse._ = translate  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
+
+
+def _maximum_text() -> str:
+    return format_number(MAX_DRAWS, 0)
+
+
+def draws_count(text: str) -> int:
+    """A number of draws: an integer from 1 to :data:`~.memory.MAX_DRAWS`, else argparse's
+    type error with the catalogue message ``cli.draws_range``."""
+    try:
+        value = int(text.strip().replace("_", ""))
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(message("cli.draws_range", maximum=_maximum_text(),
+                                                 found=shown(text)))
+    return value
+
+
+def draws_or_auto(text: str) -> int | str:
+    """``--draws`` of ``run`` and ``report``: :func:`draws_count` or ``auto``."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    return draws_count(text)
+
+
+def tolerance_argument(text: str) -> float:
+    """``--tolerance``: a positive finite number (decimal comma accepted)."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(message("cli.tolerance_invalid", found=shown(text)))
+    return value
+
+
+def output_problem(path: Path | None, suffixes: Sequence[str], unsupported_id: str) -> str | None:
+    """Why ``path`` cannot take an output (unknown extension, a folder, a missing or
+    read-only folder), or None when it can: checked before any simulation."""
+    if path is None:
+        return None
+    if path.suffix.lower() not in suffixes:
+        return message(unsupported_id, found=clean(path.suffix or path))
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        return message("cli.out_is_folder", path=clean(path))
+    if not folder.is_dir():
+        return message("cli.out_folder_missing", path=clean(path), folder=clean(folder))
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists()
+                                                    and not os.access(path, os.W_OK)):
+        return message("cli.out_not_writable", path=clean(path), folder=clean(folder))
+    return None
+
+
+def memory_problem(scenario: Any, draws: int, keep: str) -> str | None:
+    """Why a ``keep="full"`` run of ``draws`` draws would not fit in memory (with the
+    estimate, the limit and the most draws that fit), or None. Summary runs always fit."""
+    if keep != "full":
+        return None
+    limit = usable_bytes()
+    if limit is None:
+        return None
+    per_month = values_per_draw_and_month(scenario)
+    needed = run_bytes(scenario, draws, "full", values_per_month=per_month)
+    if needed <= limit:
+        return None
+    return message("cli.memory_refused", draws=format_number(draws, 0),
+                   estimate=format_bytes(needed), limit=format_bytes(limit),
+                   max_draws=format_number(max_full_draws(scenario, limit, per_month), 0))
+
+
+def auto_draws_cap(scenario: Any, keep: str, default_cap: int) -> int:
+    """The most draws ``--draws auto`` may reach: ``default_cap``, lowered to what fits in
+    memory in full mode (at least one block)."""
+    from .sampling import BLOCK_DRAWS
+
+    if keep != "full":
+        return default_cap
+    limit = usable_bytes()
+    if limit is None:
+        return default_cap
+    fitting = max_full_draws(scenario, limit)
+    return max(BLOCK_DRAWS, min(default_cap, fitting // BLOCK_DRAWS * BLOCK_DRAWS))
+
+
+__all__ = ["EXIT_INTERRUPTED", "argparse_in_catalogue_language", "auto_draws_cap",
+           "draws_count", "draws_or_auto", "memory_problem", "output_problem",
+           "tolerance_argument"]
