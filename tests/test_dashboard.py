@@ -3,29 +3,13 @@ cards, uploads replace (or, when invalid, keep) the scenario, the language switc
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard_apptest import metric, start
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("results", "inputs", "financing", "territory", "sensitivity", "compare")
-
-
-def start() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception, app.exception
-    return app
-
-
-def metric(app: AppTest, label_start: str) -> str:
-    for item in app.metric:
-        if item.label.startswith(label_start):
-            return item.value
-    raise AssertionError(f"no card starting with {label_start!r}: {[m.label for m in app.metric]}")
 
 
 @pytest.fixture(scope="module")

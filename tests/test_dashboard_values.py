@@ -4,34 +4,18 @@ where they are made, names the loaded file and keeps every choice through a lang
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard_apptest import metric, start
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
 from tierslieux_sim.i18n import message
 from tierslieux_sim.ui import data as scenario_data
 from tierslieux_sim.ui.app import FILE_OPTION
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("inputs", "territory", "financing", "sensitivity", "compare", "results")
 REFERENCE_FIELDS = ("emission_factor_kgco2e_per_km", "rebound_rate",
                     "value_of_time_eur_per_hour", "cost_per_km_eur")
-
-
-def start() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception, app.exception
-    return app
-
-
-def metric(app: AppTest, label_start: str) -> str:
-    for item in app.metric:
-        if item.label.startswith(label_start):
-            return item.value
-    raise AssertionError(f"no card starting with {label_start!r}: {[m.label for m in app.metric]}")
 
 
 def edit_table(app: AppTest, path: str, edited_rows: dict[int, dict[str, str]]) -> None:
