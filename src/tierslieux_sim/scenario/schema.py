@@ -680,12 +680,18 @@ class Structure(Section):
                 "L2224-1 and L2224-2).")
     operator_vat: Literal["registered", "franchise"] = described(
         "registered", fr="TVA du gestionnaire", en="Operator's VAT status",
-        help_fr="registered (assujetti : récupère la TVA sur ses achats et son loyer) ; "
-                "franchise (franchise en base, CGI art. 293 B : la TVA d'un loyer soumis à TVA "
-                "est une charge). Les prix et charges saisis s'entendent HT.",
-        help_en="registered (recovers VAT on its purchases and rent); franchise (VAT "
-                "exemption scheme, CGI art. 293 B: VAT on a rent subject to VAT is a cost). "
-                "Prices and costs are entered excluding VAT.")
+        help_fr="registered (assujetti : il facture la TVA, les particuliers paient donc les "
+                "prix saisis + TVA, et il récupère la TVA de ses achats et de son loyer : prix "
+                "et charges se saisissent HT) ; franchise (franchise en base, CGI art. 293 B : "
+                "il ne facture pas de TVA, les prix saisis sont ceux payés, et la TVA de ses "
+                "achats est une charge : saisir les charges TTC ; la TVA d'un loyer de la "
+                "collectivité soumis à TVA est ajoutée par le modèle).",
+        help_en="registered (charges VAT, so individuals pay the prices entered plus VAT, "
+                "and recovers VAT on its purchases and rent: enter prices and costs excluding "
+                "VAT); franchise (VAT exemption scheme, CGI art. 293 B: charges no VAT, the "
+                "prices entered are those paid, and VAT on its purchases is a cost: enter costs "
+                "including VAT; the model adds the VAT of a collectivity's rent subject to "
+                "VAT).")
     premises_owner: Literal["collectivity", "third_party"] = described(
         "collectivity", fr="Propriétaire des locaux", en="Owner of the premises",
         help_fr="collectivity : la collectivité porteuse possède les locaux et perçoit le loyer "
