@@ -11,6 +11,7 @@ environment variable, then French.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -44,11 +45,20 @@ def current_language() -> Language:
     return from_env if from_env in LANGUAGES else "fr"  # type: ignore[return-value]
 
 
+#: "1 ans" / "1 years" after filling a template written for a plural: one year is singular.
+_ONE_YEAR = re.compile(r"(?<![\d,.\u202f\u00a0])1 (ans|years)\b")
+
+
 def message(message_id: str, language: str | None = None, /, **values: object) -> str:
-    """The message ``message_id`` in ``language`` (default: current), filled with ``values``."""
+    """The message ``message_id`` in ``language`` (default: current), filled with ``values``
+    (a count of 1 takes the singular: "sur 1 an", not "sur 1 ans")."""
     entry = _catalogue()[message_id]
     template = entry[language or current_language()]
-    return template.format(**values)
+    text = template.format(**values)
+    if "{" in template and ("ans" in template or "years" in template):
+        text = _ONE_YEAR.sub(lambda match: "1 an" if match.group(1) == "ans" else "1 year",
+                             text)
+    return text
 
 
 def has_message(message_id: str) -> bool:

@@ -3,6 +3,7 @@ found, in French or English (from the message catalogue)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,63 @@ class Problem:
         message_id = f"validation.{self.code}"
         if not has_message(message_id):
             message_id = "validation.other"
-        return message(message_id, language, **self.context)
+        return message(message_id, language, **_worded_context(self.code, self.context,
+                                                               language))
+
+
+#: Formats checked by a regular expression, written for people (``AAAA-MM (ex. 2027-09)``).
+_PATTERN_MESSAGES = {r"^\d{4}-(0[1-9]|1[0-2])$": "format.year_month"}
+#: What tomllib says (always in English) → the catalogue's wording; ``{value}`` is the key,
+#: character or token it quotes.
+_TOML_MESSAGES = tuple((re.compile(pattern), message_id) for pattern, message_id in (
+    (r"Invalid value$", "toml_error.invalid_value"),
+    (r"Invalid statement$", "toml_error.invalid_statement"),
+    (r"Expected '=' after a key in a key/value pair$", "toml_error.expected_equals"),
+    (r"Cannot overwrite a value$", "toml_error.overwrite"),
+    (r"Expected '\]' at the end of a table declaration$", "toml_error.table_bracket"),
+    (r"Expected '\]\]' at the end of an array declaration$", "toml_error.array_bracket"),
+    (r"Invalid date or datetime$", "toml_error.invalid_date"),
+    (r"Invalid hex value$", "toml_error.invalid_hex"),
+    (r"Invalid initial character for a key part$", "toml_error.key_start"),
+    (r"Unclosed array$", "toml_error.unclosed_array"),
+    (r"Unclosed inline table$", "toml_error.unclosed_table"),
+    (r"Unescaped '\\' in a string$", "toml_error.backslash"),
+    (r"Unterminated string$", "toml_error.unterminated_string"),
+    (r"Escaped character is not a Unicode scalar value$", "toml_error.bad_escape"),
+    (r"Cannot declare (?P<value>.+) twice$", "toml_error.declared_twice"),
+    (r"Cannot mutate immutable namespace (?P<value>.+)$", "toml_error.immutable"),
+    (r"Cannot redefine namespace (?P<value>.+)$", "toml_error.redefine"),
+    (r"Duplicate inline table key (?P<value>.+)$", "toml_error.duplicate_key"),
+    (r"Expected newline or end of document after a statement$", "toml_error.end_of_line"),
+    (r"Expected (?P<value>.+)$", "toml_error.expected"),
+    (r"Found invalid character (?P<value>.+)$", "toml_error.invalid_character"),
+    (r"Illegal character (?P<value>.+)$", "toml_error.illegal_character"),
+    (r"Exceeds the limit .*digits.*", "toml_error.integer_too_long"),
+))
+
+
+def toml_detail(detail: str, language: str | None = None) -> str:
+    """tomllib's English explanation in the reader's language (unknown ones as they are)."""
+    for pattern, message_id in _TOML_MESSAGES:
+        match = pattern.match(detail)
+        if match:
+            return message(message_id, language, **match.groupdict())
+    return detail
+
+
+def _worded_context(code: str, context: dict[str, Any], language: str | None
+                    ) -> dict[str, Any]:
+    """The context of a problem worded for the reader: tomllib's text translated, a list of
+    allowed values joined by "ou" in French, a regular expression replaced by the format it
+    checks."""
+    if code == "toml_syntax" and isinstance(context.get("detail"), str):
+        return {**context, "detail": toml_detail(context["detail"], language)}
+    if code == "literal_error" and isinstance(context.get("expected"), str):
+        conjunction = message("list.or", language)
+        return {**context, "expected": context["expected"].replace(" or ", f" {conjunction} ")}
+    if code == "string_pattern_mismatch" and context.get("pattern") in _PATTERN_MESSAGES:
+        return {**context, "pattern": message(_PATTERN_MESSAGES[context["pattern"]], language)}
+    return context
 
 
 class ScenarioError(Exception):
