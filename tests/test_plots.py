@@ -371,7 +371,7 @@ def test_reading_cash_in_summary_mode(summary_run: tl.Results):
     reading = plots.reading_cash_fan(summary_run)
     floor = np.quantile(summary_run.indicators["min_cash_eur"].to_numpy(), 0.2)
     assert reading == ("Dans 8 cas sur 10, la trésorerie reste au-dessus de "
-                       f"{rounded_eur(floor, math.floor)} sans subvention d'équilibre.")
+                       f"{rounded_eur(floor, math.floor)} sans subvention d'équilibre (P20).")
 
 
 def test_reading_balancing(default_run: tl.Results):
@@ -379,14 +379,15 @@ def test_reading_balancing(default_run: tl.Results):
     p50, p80 = np.quantile(values, [0.5, 0.8])
     assert plots.reading_balancing_subsidy_distribution(default_run) == (
         f"Dans 8 cas sur 10, la subvention d'équilibre totale sur 10 ans reste sous "
-        f"{rounded_eur(p80, math.ceil)} (médiane : {rounded_eur(p50, round)}).")
+        f"{rounded_eur(p80, math.ceil)} (P80 ; médiane : {rounded_eur(p50, round)}).")
     english = plots.reading_balancing_subsidy_distribution(default_run, "en")
     assert rounded_eur(p80, math.ceil, "en") in english
 
 
 def test_reading_balancing_when_none_is_needed(rich_cash_run: tl.Results):
     assert plots.reading_balancing_subsidy_distribution(rich_cash_run) == (
-        "Dans 8 cas sur 10, aucune subvention d'équilibre n'est nécessaire sur 10 ans.")
+        "Dans 8 cas sur 10, aucune subvention d'équilibre n'est nécessaire sur 10 ans "
+        "(P80 : 0\u00a0€).")
     plots.balancing_subsidy_distribution_chart(rich_cash_run)  # a single bin at zero builds
 
 
@@ -416,9 +417,9 @@ def test_reading_occupancy(default_run: tl.Results):
     low, high = np.quantile(column, [0.1, 0.9])
     central = float(default_run.central_indicators["occupancy_rate_year_10"])
     assert plots.reading_occupancy(default_run) == (
-        f"En année 10, le taux d'occupation moyen est compris entre "
-        f"{format_percent(low, 0, 'fr')} et {format_percent(high, 0, 'fr')} dans 8 cas sur 10 "
-        f"(cas central : {format_percent(central, 0, 'fr')}).")
+        f"En année 10, le taux d'occupation moyen est, dans 8 cas sur 10, entre "
+        f"{format_percent(low, 0, 'fr')} et {format_percent(high, 0, 'fr')} "
+        f"(P10–P90 ; cas central : {format_percent(central, 0, 'fr')}).")
     low_3 = np.quantile(default_run.indicators["occupancy_rate_year_3"].to_numpy(), 0.1)
     assert format_percent(low_3, 0, "en") in plots.reading_occupancy(default_run, "en", year=3)
 
@@ -496,19 +497,26 @@ def test_distribution_curve_rejects_invalid_tables():
         plots.distribution_curve({"dist": "pert", "min": 20.0, "mode": 12.0, "max": 8.0})
 
 
-def test_autonomy_subtitle_names_the_central_case(autonomy_run: tl.Results,
-                                                  default_run: tl.Results):
-    month = float(autonomy_run.central_indicators["autonomy_month"])
-    subtitle = subtitle_text(plots.autonomy_probability_chart(autonomy_run))
-    if math.isnan(month):
-        assert "pas d'autonomie" in subtitle
-    else:
-        when = autonomy_run.central["month"].to_index()[int(month) - 1].date()
-        assert f"autonomie en {format_month(when, 'fr')} (année {(int(month) - 1) // 12 + 1})" \
-            in subtitle
-    assert math.isnan(float(default_run.central_indicators["autonomy_month"]))
+def test_autonomy_subtitle_agrees_with_the_bars(autonomy_run: tl.Results,
+                                               default_run: tl.Results):
+    """Issue 11, contradictions between cards: the date in the subtitle is the month by which
+    half of the draws are autonomous, so it falls within year N exactly when the bar of
+    year N reaches 50 % (the central case's date, shown before, could say year 3 beside a
+    bar of 2 %)."""
+    for run in (autonomy_run, default_run):
+        month = run.median_autonomy_month()
+        subtitle = subtitle_text(plots.autonomy_probability_chart(run))
+        for year in range(1, run.horizon_years + 1):
+            by_then = month <= 12 * year
+            assert by_then == (run.autonomy_probability(year) >= 0.5), (year, month)
+        if not math.isfinite(month):
+            assert "moins de la moitié des tirages" in subtitle
+        else:
+            when = run.central["month"].to_index()[int(month) - 1].date()
+            assert (f"la moitié des tirages l'atteint d'ici {format_month(when, 'fr')} "
+                    f"(année {(int(month) - 1) // 12 + 1})") in subtitle
     assert subtitle_text(plots.autonomy_probability_chart(default_run, "en")).endswith(
-        "central case: not autonomous before the end of the horizon")
+        "fewer than half of the draws reach it before the end of the horizon")
 
 
 def subtitle_text(figure) -> str:
@@ -541,8 +549,26 @@ def test_a_long_legend_makes_the_chart_taller_not_the_plot_smaller(default_run):
     per legend row beyond two; a chart with a short legend keeps the standard height."""
     many = plots.yearly_revenue_costs_chart(default_run)
     entries = [t for t in many.data if t.showlegend is not False and t.name]
-    rows = math.ceil(len(entries) / plots.LEGEND_COLUMNS)
+    rows = math.ceil(len(entries) / plots.legend_columns(many))
     assert rows > plots.LEGEND_ROWS_INCLUDED
     assert many.layout.height == plots.CHART_HEIGHT_PX + plots.LEGEND_ROW_PX * (
         rows - plots.LEGEND_ROWS_INCLUDED)
-    assert plots.cash_fan_chart(default_run).layout.height == plots.CHART_HEIGHT_PX
+    assert plots.autonomy_probability_chart(default_run).layout.height == plots.CHART_HEIGHT_PX
+
+
+def test_legend_rows_are_the_same_on_a_phone(default_run):
+    """Issue 11 (legend cut at 390 and 1440 px): each legend entry takes a fixed fraction of
+    the width (half when every name is short, else all of it), so the rows the height was
+    counted for are the rows drawn, whatever the screen."""
+    for chart in (plots.cash_fan_chart, plots.yearly_revenue_costs_chart,
+                  plots.occupancy_chart, plots.users_by_segment_chart):
+        figure = chart(default_run)
+        legend = figure.layout.legend
+        columns = plots.legend_columns(figure)
+        assert (legend.entrywidthmode, legend.entrywidth) == ("fraction", 1 / columns)
+        names = [t.name for t in figure.data if t.showlegend is not False and t.name]
+        if columns == 2:
+            assert max(map(len, names)) <= plots.LEGEND_SHORT_NAME_CHARS
+        rows = math.ceil(len(names) / columns)
+        assert figure.layout.height == plots.CHART_HEIGHT_PX + plots.LEGEND_ROW_PX * max(
+            0, rows - plots.LEGEND_ROWS_INCLUDED)

@@ -210,14 +210,30 @@ LEGEND_ROWS_INCLUDED = 2
 LEGEND_ROW_PX = 22
 #: Legend entries per row in a half-page chart (dashboard column, report page).
 LEGEND_COLUMNS = 2
+#: Longest legend name [characters] that fits half a phone's width (390 px) at 12 px.
+LEGEND_SHORT_NAME_CHARS = 18
+
+
+def _legend_entries(figure: go.Figure) -> list[str]:
+    if figure.layout.showlegend is False:
+        return []
+    return [str(trace.name) for trace in figure.data
+            if trace.showlegend is not False and trace.name]
+
+
+def legend_columns(figure: go.Figure) -> int:
+    """Entries a row of the horizontal legend: two when every name is short enough to fit
+    half a phone's width (:data:`LEGEND_SHORT_NAME_CHARS`), else one. Fixed whatever the
+    screen, so that the rows counted for the figure's height are the rows drawn."""
+    names = _legend_entries(figure)
+    short = all(len(name) <= LEGEND_SHORT_NAME_CHARS for name in names)
+    return LEGEND_COLUMNS if short else 1
 
 
 def _legend_rows(figure: go.Figure) -> int:
-    """Rows of the horizontal legend: entries shown, two to a row."""
-    if figure.layout.showlegend is False:
-        return 0
-    entries = [trace for trace in figure.data if trace.showlegend is not False and trace.name]
-    return math.ceil(len(entries) / LEGEND_COLUMNS) if len(entries) > 1 else 0
+    """Rows of the horizontal legend: entries shown, :func:`legend_columns` to a row."""
+    entries = _legend_entries(figure)
+    return math.ceil(len(entries) / legend_columns(figure)) if len(entries) > 1 else 0
 
 
 def wrapped_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
@@ -239,8 +255,11 @@ def _layout(figure: go.Figure, language: str, *, title: str, subtitle: str, x_ti
         xaxis_title=x_title, yaxis_title=y_title,
         # at the bottom of the whole figure, not of the plot: rotated date ticks and the axis
         # title never run into it, and Plotly makes room for a legend of many rows
+        # a fixed share of the width per entry (legend_columns), whatever the screen (a
+        # phone's too): the rows counted for the height are the rows drawn, none is cut
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0,
-                "xanchor": "left", "x": 0.0},
+                "xanchor": "left", "x": 0.0, "entrywidth": 1 / legend_columns(figure),
+                "entrywidthmode": "fraction", "font": {"size": 12}},
         margin={"t": 90 + 16 * subtitle.count("<br>"), "b": 40, "l": 80, "r": 30},
         height=CHART_HEIGHT_PX + LEGEND_ROW_PX * max(0, _legend_rows(figure)
                                                      - LEGEND_ROWS_INCLUDED),
@@ -523,7 +542,7 @@ def autonomy_probability_chart(results: Results, language: str | None = None) ->
         showlegend=False))
     _layout(figure, language, title=message("plot.autonomy.title", language),
             subtitle=message("plot.autonomy.subtitle", language,
-                             central=_central_autonomy_text(results, language)),
+                             median=_median_autonomy_text(results, language)),
             x_title=message("plot.autonomy.axis_x", language),
             y_title=message("plot.autonomy.axis_y", language), hovermode="closest")
     figure.update_layout(margin={"b": 70})  # no legend below
@@ -532,12 +551,15 @@ def autonomy_probability_chart(results: Results, language: str | None = None) ->
     return figure
 
 
-def _central_autonomy_text(results: Results, language: str) -> str:
-    month = float(results.central_indicators["autonomy_month"])
-    if math.isnan(month):
-        return message("plot.autonomy.central_never", language)
+def _median_autonomy_text(results: Results, language: str) -> str:
+    """The month by which half of the draws are autonomous: it agrees with the bars by
+    construction (within year N exactly when the bar of year N reaches 50 %), where the
+    central case's date (all inputs at their median) need not."""
+    month = results.median_autonomy_month()
+    if not math.isfinite(month):
+        return message("plot.autonomy.median_never", language)
     index = int(month) - 1
-    return message("plot.autonomy.central_month", language,
+    return message("plot.autonomy.median_month", language,
                    month=_month_text(_months(results)[index], language), year=index // 12 + 1)
 
 
