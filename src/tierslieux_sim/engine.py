@@ -15,7 +15,12 @@ from .model import run_model
 from .model.accounts import draw_indicators
 from .model.parties import budget_year_ranges, collectivity_indicators
 from .model.public_money import public_money_indicators
-from .model.territory import discount_factor, socio_economic_discount_rate, territory_indicators
+from .model.territory import (
+    deflator,
+    discount_factor,
+    socio_economic_discount_rate,
+    territory_indicators,
+)
 from .notices import Notice, emit
 from .reference import reference_value
 from .results import Results, ResultsCollector
@@ -33,7 +38,7 @@ from .scenario.distributions import _Distribution
 from .scenario.paths import item_label, plain_parameters, stream_keys
 from .scenario.paths import uncertain_leaves as find_uncertain_leaves
 from .scenario.schema import Scenario
-from .territory import carbon_value_by_month, territory_parameters
+from .territory import appraisal_parameters
 
 Keep = Literal["full", "summary"]
 DEFAULT_CHUNK_DRAWS = 16 * BLOCK_DRAWS
@@ -119,9 +124,8 @@ def model_parameters(scenario: Scenario, values: dict[str, np.ndarray]) -> dict[
     territory values the scenario leaves out come from reference data, and so do the VAT,
     FCTVA and de minimis values in ``funding_reference``."""
     parameters = plain_parameters(scenario, lambda path, _d: values[path][:, None])
-    parameters["territory"] = territory_parameters(parameters["territory"])
-    parameters["territory"]["carbon_value_eur_per_tco2e_by_month"] = carbon_value_by_month(
-        scenario.simulation.opening_month, scenario.horizon_months)
+    parameters["territory"] = appraisal_parameters(
+        parameters["territory"], scenario.simulation.opening_month, scenario.horizon_months)
     parameters["funding_reference"] = funding_reference()
     for key, items in (("grants", parameters["investment"]["grants"]),
                        ("subsidies", parameters["operating_subsidies"])):
@@ -134,14 +138,20 @@ def model_parameters(scenario: Scenario, values: dict[str, np.ndarray]) -> dict[
 def territory_draw_indicators(accounts: Any, public_money_eur: np.ndarray, scenario: Scenario,
                               values: dict[str, np.ndarray], n_draws: int
                               ) -> dict[str, np.ndarray]:
-    """Impacts totals and present values at the public rate ``1.2 % + β × 2 %`` per draw."""
+    """Impacts totals and the socio-economic appraisal per draw: constant euros of the opening
+    year, discounted at the public rate ``1.2 % + β × 2 %`` (``model.territory``)."""
     beta_path = "territory.discount_beta"
     beta = values[beta_path][:, None] if beta_path in values else scenario.territory.discount_beta
     rate = socio_economic_discount_rate(float(reference_value("discount.risk_free_rate").value),
                                         float(reference_value("discount.risk_premium").value),
                                         beta)
     factor = discount_factor(rate, scenario.horizon_months)
-    indicators = territory_indicators(accounts.territory, public_money_eur, factor)
+    appraisal = appraisal_parameters({}, scenario.simulation.opening_month, 1)
+    indicators = territory_indicators(
+        accounts.territory, public_money_eur, factor,
+        deflator_by_month=deflator(appraisal["inflation_rate"], scenario.horizon_months),
+        investment_paid_eur=accounts.investment_eur, depreciation_eur=accounts.depreciation_eur,
+        public_funds_cost_factor=appraisal["public_funds_cost_factor"])
     # Jobs hosted: desk-days served over the horizon in full-time equivalents (a full-time
     # job fills a desk every open day).
     served_user_days = np.broadcast_to(accounts.occupancy.served_user_days,

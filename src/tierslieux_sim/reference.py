@@ -1,8 +1,11 @@
 """Reference values: dated, sourced French figures shipped as TOML in ``data/reference/``.
 
 Each file holds tables of values; a value is a table with ``value`` (a number, or a table
-of numbers by year for paths such as the carbon value), ``unit``, ``source`` and ``as_of``
-(the date the figure refers to or was published), and optionally ``note``. Rules and the
+of numbers by year for paths such as the carbon value), ``unit``, ``source`` (title,
+publisher, date, article or table), ``as_of`` (the date the figure refers to or was
+published), ``checked`` (the date it was last checked against its source), ``status``
+(``"vérifié"`` or ``"non vérifié"``), optionally ``note`` (what the check found) and, for
+money, ``price_year`` (the year of its euros). Rules and the
 model read them through :func:`reference_value`, never as literals in code.
 
     >>> reference_value("de_minimis.ceiling_eur").value
@@ -18,7 +21,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-REQUIRED_KEYS = ("value", "unit", "source", "as_of")
+REQUIRED_KEYS = ("value", "unit", "source", "as_of", "checked", "status")
+
+#: A value checked longer ago than this must be checked again (tests/test_reference.py).
+MAX_CHECK_AGE_YEARS = 3
+
+#: ``status`` of a value: read in its source (or a faithful copy), or kept without being
+#: confirmed (its ``note`` then says what was found).
+STATUSES = ("vérifié", "non vérifié")
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,9 @@ class ReferenceValue:
     source: str
     as_of: date | str
     note: str = ""
+    checked: date | None = None
+    status: str = ""
+    price_year: int | None = None
 
     def at_year(self, year: int) -> float:
         """For a value given by year (``{2030 = 250, 2040 = 500}``): linear interpolation,
@@ -78,4 +91,5 @@ def reference_value(key: str) -> ReferenceValue:
     """The reference value at ``key`` (e.g. ``"fctva.rate"``); KeyError if unknown."""
     item = reference_table()[key]
     return ReferenceValue(key, item["value"], item["unit"], item["source"], item["as_of"],
-                          item.get("note", ""))
+                          item.get("note", ""), item.get("checked"), item.get("status", ""),
+                          item.get("price_year"))

@@ -31,6 +31,9 @@ class Occupancy:
     flex_occupancy_rate: np.ndarray
     served_users_by_product: dict[str, np.ndarray]
     user_days_by_product: dict[str, np.ndarray]
+    #: user-days served of each segment (capacity shared at each product's served rate);
+    #: they add up to ``served_user_days``
+    served_user_days_by_segment: dict[str, np.ndarray | float]
 
 
 @dataclass
@@ -149,6 +152,11 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
                    for product in demand.PRODUCTS
                    if isinstance(d.users_by_product[product], np.ndarray)), 0.0)
         for name, d in segment_demands.items()}
+    served_user_days_by_segment = {
+        name: sum((d.users_by_product[product] * d.days_per_month * product_served_rate[product]
+                   for product in demand.PRODUCTS
+                   if isinstance(d.users_by_product[product], np.ndarray)), 0.0)
+        for name, d in segment_demands.items()}
     demanded_user_days = sum(demanded_days_by_product.values())
     served_user_days = sum(user_days_by_product.values())
 
@@ -163,7 +171,7 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
                            else 0.0 * served_flex_desk_days)
     return Occupancy(users_by_segment, served_user_days, demanded_user_days - served_user_days,
                      occupancy_rate, flex_occupancy_rate, served_users_by_product,
-                     user_days_by_product)
+                     user_days_by_product, served_user_days_by_segment)
 
 
 @dataclass
@@ -648,8 +656,10 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
         balancing_subsidy_eur=both.balancing_subsidy_eur,
         cash_after_balancing_eur=both.operator_cash_eur,
         territory=territory.territory_impacts(
-            use.served_user_days, p["territory"],
-            p["territory"]["carbon_value_eur_per_tco2e_by_month"]),
+            use.served_user_days,
+            territory.commuting_user_days(use.served_user_days_by_segment,
+                                          p["demand"]["segments"]),
+            p["territory"]),
         investment_grants_by_line_eur=investment.grants_by_line_eur,
         fctva_eur=investment.fctva_eur,
         in_kind_support_eur=in_kind_support_eur,

@@ -44,6 +44,7 @@ GrantFunder = Literal["from_programme", "eu", "state", "region", "departement", 
 SupportFunder = Literal["lead_authority", "eu", "state", "region", "departement", "epci_commune",
                         "other"]
 #: Legal forms of the owner of the investment and of the operator.
+Counterfactual = Literal["home", "employer_office", "other_coworking"]
 StructureType = Literal["local_authority", "association", "scic", "company"]
 #: How the site is run (modes de gestion): an association or SCIC under a subsidy
 #: convention; a company or association renting the premises; a concession (public service
@@ -234,6 +235,31 @@ class Segment(Section):
         10.0, fr="Prix de référence", en="Reference price", unit="€ HT/jour", ge=0.01,
         help_fr="Prix moyen par jour auquel le taux d'adoption a été estimé.",
         help_en="Mean price per day at which the adoption rate was estimated.")
+    counterfactual: Counterfactual = described(
+        "home", fr="Sans le tiers-lieu, ces usagers travailleraient…",
+        en="Without the tiers-lieu, these users would work…",
+        help_fr="Situation de référence du bilan socio-économique (France Stratégie, guide de "
+                "l'évaluation socioéconomique, 2017 : l'option de référence est la situation la "
+                "plus probable sans le projet) : home (chez eux, la forme dominante du "
+                "télétravail, DARES 2024), employer_office (au bureau de l'employeur, après un "
+                "trajet), other_coworking (dans un autre espace de travail partagé). Par défaut "
+                "home : aucun trajet évité n'est compté sans hypothèse écrite.",
+        help_en="Reference situation of the socio-economic appraisal (France Stratégie, guide "
+                "to socio-economic appraisal, 2017: the reference option is the most likely "
+                "situation without the project): home (the dominant form of telework, DARES "
+                "2024), employer_office (at the employer's office, after a commute), "
+                "other_coworking (in another shared workspace). Default home: no avoided "
+                "commute is counted without a written assumption.")
+    commute_replaced_share: UncertainNumber | None = described(
+        None, fr="Part des journées qui remplacent un trajet domicile–travail",
+        en="Share of days that replace a home–work commute", unit="part", ge=0, le=1,
+        uncertain=True,
+        help_fr="Part des journées au tiers-lieu qui évitent un trajet vers le lieu de travail "
+                "habituel ; seules celles-ci comptent dans les km, le CO2 et le temps gagnés. "
+                "Absent : 1 pour employer_office, 0 pour home et other_coworking.",
+        help_en="Share of the days at the tiers-lieu that avoid a trip to the usual workplace; "
+                "only those count in the km, CO2 and time saved. Absent: 1 for "
+                "employer_office, 0 for home and other_coworking.")
 
 
 class Demand(Section):
@@ -576,19 +602,28 @@ class Territory(Section):
         help_en="Meals, shops: shown apart, not in the socio-economic balance (a transfer).")
     value_of_time_eur_per_hour: UncertainNumber | None = described(
         None, fr="Valeur du temps", en="Value of time", unit="€/h", ge=0, uncertain=True,
-        help_fr="Absent = valeur tutélaire domicile–travail (DGITM).",
-        help_en="Absent = official commuting value of time (DGITM).")
+        help_fr="En euros de l'année d'ouverture, rehaussée chaque année avec le PIB par "
+                "habitant (élasticité DGITM). Absent = valeur tutélaire domicile–travail de la "
+                "DGITM (10,60 € de 2015) convertie en euros de l'année d'ouverture.",
+        help_en="In euros of the opening year, uplifted each year with GDP per head (DGITM "
+                "elasticity). Absent = DGITM official commuting value of time (€10.60 of "
+                "2015) converted to euros of the opening year.")
     cost_per_km_eur: UncertainNumber | None = described(
-        None, fr="Coût d'usage de la voiture", en="Car running cost", unit="€/km", ge=0,
-        uncertain=True, help_fr="Absent = barème kilométrique fiscal (coût complet).",
-        help_en="Absent = French tax mileage scale (full cost).")
+        None, fr="Coût marginal de la voiture", en="Marginal car cost", unit="€/km", ge=0,
+        uncertain=True,
+        help_fr="Ce qu'un km non parcouru fait économiser, taxes comprises, en euros de l'année "
+                "d'ouverture. Absent = carburant seul (consommation moyenne × prix à la pompe "
+                "2024) ; le barème kilométrique fiscal, coût complet, ne convient pas.",
+        help_en="What a km not driven saves, taxes included, in euros of the opening year. "
+                "Absent = fuel only (mean consumption × 2024 pump price); the tax mileage "
+                "scale, a full cost, does not fit.")
     discount_beta: UncertainNumber = described(
         1.0, fr="β du taux d'actualisation", en="Discount-rate β", unit="", ge=0, le=3,
         uncertain=True,
-        help_fr="Taux socio-économique r = 1,2 % + β × 2 % (France Stratégie 2021) ; β = 1 par "
-                "convention.",
-        help_en="Socio-economic rate r = 1.2% + β × 2% (France Stratégie 2021); β = 1 by "
-                "convention.")
+        help_fr="Taux socio-économique r = 1,2 % + β × 2 % (France Stratégie 2021), appliqué "
+                "aux euros constants ; β = 1 par convention.",
+        help_en="Socio-economic rate r = 1.2% + β × 2% (France Stratégie 2021), applied to "
+                "constant euros; β = 1 by convention.")
 
 
 class Structure(Section):
