@@ -93,6 +93,62 @@ def fabrique_yearly_cap_respected(largest_yearly_eur, cap_eur: float | None = No
     return np.isnan(amount) | (amount <= cap + 1e-6)
 
 
+def fabrique_rule_for_year(year: int) -> dict[str, Any] | None:
+    """The Fabrique de Territoire rule of the call a project selected in ``year`` answers
+    (``fabrique_de_territoire.periods`` in the reference data): AMI of 11 July 2019 (waves
+    until 2022, at most €50,000 a year and €150,000 over 3 years), then the 2023 and 2024
+    waves (€50,000 once, only where no tiers-lieu is labelled). None before 2019; after the
+    last known wave, its rule (not confirmed: no later call was found)."""
+    periods = sorted((reference_value(key).value for key in _fabrique_period_keys()),
+                     key=lambda period: period["first_year"])
+    if year < periods[0]["first_year"]:
+        return None
+    for period in periods:
+        if period["first_year"] <= year <= period["last_year"]:
+            return dict(period)
+    return dict(periods[-1])
+
+
+def _fabrique_period_keys() -> list[str]:
+    from .reference import reference_table
+
+    return [key for key in reference_table() if key.startswith("fabrique_de_territoire.periods.")]
+
+
+def fabrique_total_respected(total_eur, selection_year: int):
+    """ANCT, Fabriques de Territoire: the support over the whole horizon stays within the
+    total of the call of ``selection_year`` (€150,000 for the 2019–2022 AMI, €50,000 once
+    for the 2023 and 2024 waves). NaN counts as respected; no call before 2019: any amount
+    is flagged."""
+    rule = fabrique_rule_for_year(selection_year)
+    amount = np.asarray(total_eur, dtype=float)
+    if rule is None:
+        return np.isnan(amount) | (amount <= 1e-6)
+    return np.isnan(amount) | (amount <= rule["total_cap_eur"] + 1e-6)
+
+
+def detr_minimum_rate_respected(detr_share_of_eligible_cost, minimum_share: float | None = None):
+    """CGCT art. R2334-27, 1st paragraph (version of 6 October 2021): a DETR grant is at
+    least 20 % of the provisional subsidisable expense excluding VAT.
+
+    ``detr_share_of_eligible_cost`` is the DETR granted ÷ its eligible cost excluding VAT
+    [0–1]; NaN (no DETR) counts as respected.
+    """
+    minimum = _reference("detr.minimum_rate") if minimum_share is None else minimum_share
+    share = np.asarray(detr_share_of_eligible_cost, dtype=float)
+    return np.isnan(share) | (share >= minimum - 1e-12)
+
+
+def detr_dsil_advance_respected(advance_share, cap_share: float | None = None):
+    """CGCT art. R2334-30 (décret n° 2018-428 of 1 June 2018; Sénat answer n° 00475 of
+    5 September 2019): a DETR, DSIL or DPV advance at the start of works is at most 30 % of
+    the provisional grant. Décret n° 2018-514 does not govern these dotations (its art. 1).
+    """
+    cap = _reference("detr_dsil.advance_share") if cap_share is None else cap_share
+    share = np.asarray(advance_share, dtype=float)
+    return np.isnan(share) | (share <= cap + 1e-12)
+
+
 def spic_general_budget_cover_respected(general_budget_cover_eur, limit_eur: float | None = None):
     """CGCT art. L2224-1 and L2224-2: an industrial and commercial public service (SPIC) run
     in régie balances its annex budget from its own revenue; the general budget may cover
