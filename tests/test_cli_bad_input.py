@@ -354,3 +354,72 @@ def test_sigint_during_run_out_leaves_the_previous_file_or_none(tmp_path, previo
     else:
         assert not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == (["x.nc"] if previous else [])
+
+
+# --- arguments fuzzed -------------------------------------------------------------------------
+
+_COMMANDS = ["run", "validate", "report", "sweep", "solve", "compare", "sensitivity", "schema",
+             "frobnicate", ""]
+_OPTIONS = ["--draws", "--seed", "--tolerance", "--out", "-o", "--keep", "--sampling",
+            "--grid", "--set", "--vary", "--target", "--min", "--max", "--kpi", "--workers",
+            "--output", "--method", "--samples", "--top", "--lang", "--fixed", "--help", "-h"]
+_VALUES = ["0", "-5", "1e12", "1000000000000", "abc", "auto", "nan", "inf", "-inf", "1,5", "",
+           " ", "10", "2", "/dev/zero", "/", "/nonexistent/x.toml", "x.txt", "x.nc", "x.csv",
+           "out.pdf", "fr", "en", "xx", "full", "summary", "sobol", "grid",
+           "prices.day_pass_eur=8,12", "demand.segments[0].adoption_rate=1.5", "=", "a=",
+           "prices.nothing=1", "autonomy_by_year_5 >= 0.8", "balancing_subsidy_p80 <= nan",
+           "\x1b[31m", "é" * 300, "--", "-", "99999999999999999999999"]
+
+
+class _Reached(Exception):
+    """The arguments were accepted and the command reached its computation."""
+
+
+@pytest.fixture
+def stop_before_computing(monkeypatch):
+    from tierslieux_sim import cli_analysis
+
+    def reached(*_args, **_kwargs):
+        raise _Reached
+    for module, name in [(cli, "_simulate_run"), (cli, "simulate"), (cli_analysis, "sweep"),
+                         (cli_analysis, "solve"), (cli_analysis, "compare"),
+                         (cli_analysis, "sensitivity")]:
+        monkeypatch.setattr(module, name, reached)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(command=st.sampled_from(_COMMANDS),
+       rest=st.lists(st.one_of(st.sampled_from(_OPTIONS), st.sampled_from(_VALUES)),
+                     max_size=6))
+def test_fuzzed_arguments_never_give_a_traceback(command, rest, stop_before_computing,
+                                                 tmp_path_factory):
+    import contextlib
+    import io
+
+    folder = tmp_path_factory.getbasetemp()
+    argv = [command, *rest] if command else rest
+    argv = [str(folder / arg) if arg in ("x.txt", "x.nc", "x.csv", "out.pdf") else arg
+            for arg in argv]
+    stderr, stdout = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
+        try:
+            code = main(argv)
+        except _Reached:
+            return
+    assert code in (0, 1, 2), (argv, code, stderr.getvalue()[-500:])
+    assert "Traceback" not in stderr.getvalue()
+    assert "\x1b" not in stderr.getvalue() + stdout.getvalue()[:0]
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "report", "sweep", "solve", "compare",
+                                     "sensitivity", "schema", "app"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_command_s_help_prints(command, language, capsys):
+    """Help texts holding a percentage (``±1 %``) made ``run --help`` raise ValueError."""
+    assert main(["--lang", language, command, "--help"]) == 0
+    assert "Traceback" not in capsys.readouterr().err

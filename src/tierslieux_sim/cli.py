@@ -30,6 +30,7 @@ from .cli_common import integer_argument as _integer
 from .cli_common import language_from_argv, print_error, print_labelled, write_output
 from .cli_guard import (
     EXIT_INTERRUPTED,
+    CatalogueArgumentParser,
     argparse_in_catalogue_language,
     auto_draws_cap,
     memory_problem,
@@ -54,7 +55,7 @@ OUTPUT_SUFFIXES = (".csv", ".xlsx", ".nc")
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with help texts in the current language."""
-    parser = argparse.ArgumentParser(prog="tierslieux", description=message("cli.description"))
+    parser = CatalogueArgumentParser(prog="tierslieux", description=message("cli.description"))
     parser.add_argument("--lang", choices=LANGUAGES, help=message("cli.lang_help"))
     commands = parser.add_subparsers(dest="command", required=True)
 

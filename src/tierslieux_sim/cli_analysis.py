@@ -27,7 +27,7 @@ from .analysis.solve import solve
 from .analysis.sweep import load_changes, sweep
 from .cli_common import integer_argument as _integer
 from .cli_common import language_from_argv, print_error, print_labelled, write_output
-from .cli_guard import draws_count, draws_or_auto, output_problem
+from .cli_guard import CatalogueArgumentParser, draws_count, draws_or_auto, output_problem
 from .formatting import format_number
 from .i18n import LANGUAGES, current_language, message, set_language
 from .safe_text import shown
@@ -365,7 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if language:
         set_language(language)
     try:
-        parser = argparse.ArgumentParser(prog="tierslieux", description=message("cli.description"))
+        parser = CatalogueArgumentParser(prog="tierslieux",
+                                         description=message("cli.description"))
         parser.add_argument("--lang", choices=LANGUAGES, help=message("cli.lang_help"))
         commands = parser.add_subparsers(dest="command", required=True)
         handlers = add_analysis_commands(commands)

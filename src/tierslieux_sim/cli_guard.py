@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .formatting import format_number
 from .i18n import message
@@ -65,6 +65,31 @@ def argparse_in_catalogue_language() -> Iterator[None]:
         yield
     finally:
         argparse._ = original  # type: ignore[attr-defined]
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help texts are the catalogue's, which write percentages (``±1 %``): argparse expands
+    ``%(default)s`` in them with ``%``-formatting, which a bare ``%`` breaks (``--help``
+    raised ValueError); such a text is shown as written."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        try:
+            return super()._expand_help(action)
+        except (ValueError, TypeError, KeyError):
+            return str(action.help)
+
+
+class CatalogueArgumentParser(argparse.ArgumentParser):
+    """The ``tierslieux`` parser (its sub-commands' parsers are of the same class): help that
+    never fails on a ``%``, and error messages whose echoed arguments are escaped and
+    shortened (an argument may hold terminal escape sequences)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        super().error(clean(message, 1000))
 
 
 def _maximum_text() -> str:
@@ -151,6 +176,6 @@ def auto_draws_cap(scenario: Any, keep: str, default_cap: int) -> int:
     return max(BLOCK_DRAWS, min(default_cap, fitting // BLOCK_DRAWS * BLOCK_DRAWS))
 
 
-__all__ = ["EXIT_INTERRUPTED", "argparse_in_catalogue_language", "auto_draws_cap",
+__all__ = ["EXIT_INTERRUPTED", "CatalogueArgumentParser", "argparse_in_catalogue_language", "auto_draws_cap",
            "draws_count", "draws_or_auto", "memory_problem", "output_problem",
            "tolerance_argument"]

@@ -47,8 +47,16 @@ class ResultsNotFinite(ScenarioError):
         super().__init__(source, [Problem("", "non_finite_results", {"variables": shown})])
 
 
+def _compact(values: np.ndarray) -> np.ndarray:
+    """A broadcast view without its repeated axes (stride 0): the values it really holds."""
+    if values.ndim and 0 in values.strides:
+        index = tuple(slice(0, 1) if stride == 0 else slice(None) for stride in values.strides)
+        return values[index]
+    return values
+
+
 def _finite(array: Any) -> bool:
-    values = np.asarray(array, dtype=float)
+    values = _compact(np.asarray(array, dtype=float))
     # A sum is finite only if every value is (a NaN or an infinity propagates), and large
     # finite values that overflow the sum are not computable either: one fast pass.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -62,15 +70,20 @@ def non_finite_names(arrays: Iterable[tuple[str, Any]]) -> list[str]:
 
 def check_finite_outputs(accounts: Any, indicators: Mapping[str, np.ndarray],
                          source: str = "simulation") -> None:
-    """Raise :class:`ResultsNotFinite` when a chunk's monthly variables (every variable the
-    results keep, lines included) or per-draw indicators are not all finite. The engine
-    calls it on each chunk, before keeping it."""
-    from .results import _monthly_arrays  # the variables Results keeps, by name
+    """Raise :class:`ResultsNotFinite` when a chunk's monthly variables or per-draw
+    indicators are not all finite. The engine calls it on each chunk, before keeping it.
+
+    Variables by line (revenue by line, users by segment…) are not read one by one: their
+    totals (own revenue, operating costs, users…) are, and a NaN or an infinity in a line
+    reaches its total; so the check reads about half the values (a fifth of the model's time
+    on the default scenario)."""
+    from .results import LINE_VARIABLES, _monthly_arrays  # the variables Results keeps
 
     n_draws = max((np.shape(values)[0] for values in indicators.values()), default=1)
     n_months = np.shape(accounts.cash_eur)[-1]
     arrays = _monthly_arrays(accounts, (n_draws, n_months))
-    bad = non_finite_names((name, array) for name, (array, _lines) in arrays.items())
+    bad = non_finite_names((name, array) for name, (array, _lines) in arrays.items()
+                           if name not in LINE_VARIABLES)
     bad += non_finite_names(indicators.items())
     if bad:
         raise ResultsNotFinite(bad, source)
