@@ -1,5 +1,5 @@
 """Figures and readings of territory impacts (Plotly only, no Streamlit): CO2 avoided by
-year and the socio-economic balance (public money vs valued impacts, discounted)."""
+year and the socio-economic appraisal item by item (present values in constant euros)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from .formatting import format_eur, format_number, format_percent
 from .i18n import message
+from .model.territory import APPRAISAL_ITEMS
 from .plots import (
     BAND_QUANTILES,
     CENTRAL_COLOUR,
@@ -58,28 +59,49 @@ def co2_avoided_chart(results: Results, language: str | None = None) -> go.Figur
                    x_title="", y_title="tCO2e", hovermode="closest")
 
 
-def socio_economic_balance_chart(results: Results, language: str | None = None) -> go.Figure:
-    """Present values at the public discount rate: public money spent against the valued
-    impacts (carbon, time, vehicle costs), means over draws so that the parts add up [€]."""
+def appraisal_items(results: Results) -> list[tuple[str, float, float, float, float]]:
+    """``(indicator, mean, P10, P50, P90)`` of each item of the net present socio-economic
+    value, signed as it enters it (costs negative), then the value itself [€]. Means add up
+    to the value's mean; percentiles do not add up."""
+    indicators = results.indicators
+    rows = []
+    for name, sign in (*APPRAISAL_ITEMS, ("socio_economic_balance_pv_eur", 1)):
+        values = sign * indicators[name].to_numpy(dtype=float)
+        low, median, high = np.quantile(values, [0.1, 0.5, 0.9])
+        rows.append((name, float(values.mean()), float(low), float(median), float(high)))
+    return rows
+
+
+def appraisal_decomposition_chart(results: Results, language: str | None = None) -> go.Figure:
+    """The net present socio-economic value item by item: one horizontal bar per item, signed
+    (gains right, costs left), then the value; means over draws so that the items add up [€]."""
     language = _language(language)
-    means = results.indicators.mean()
     figure = go.Figure()
-    figure.add_trace(go.Bar(
-        y=[message("plot.territory.public_money", language)], x=[means["public_money_pv_eur"]],
-        orientation="h", marker={"color": "#888888", "pattern": hatch("/", "#888888")},
-        name=message("plot.territory.public_money", language), meta="public_money_pv_eur"))
-    # each valued part its own hatching (grey print), none of them the public money's "/"
-    for colour, shape, part in zip(OKABE_ITO[2:], PATTERNS[2:], VALUED_PARTS, strict=False):
+    rows = appraisal_items(results)
+    for index, (name, mean, *_quantiles) in enumerate(rows):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        is_total = name == "socio_economic_balance_pv_eur"
+        marker = {"color": colour, "pattern": hatch(PATTERNS[index % len(PATTERNS)], colour)}
+        if is_total:
+            marker["line"] = {"color": "#000000", "width": 2.0}
+        label = message(f"plot.territory.item.{name}", language)
         figure.add_trace(go.Bar(
-            y=[message("plot.territory.valued", language)], x=[means[part]], orientation="h",
-            marker={"color": colour, "pattern": hatch(shape, colour)},
-            name=message(f"plot.territory.{part}", language), meta=part))
-    figure.update_layout(barmode="stack", xaxis=_eur_axis(language))
-    return _layout(figure, language, title=message("plot.territory.balance_title", language),
-                   subtitle=message("plot.territory.balance_subtitle", language,
+            y=[label], x=[mean], orientation="h", marker=marker, name=label, meta=name,
+            hovertemplate="%{y} : %{x:,.0f} €<extra></extra>"))
+    figure.update_layout(barmode="relative", xaxis=_eur_axis(language),
+                         yaxis={"autorange": "reversed"})
+    year = results.scenario.simulation.opening_month[:4]
+    return _layout(figure, language, title=message("plot.territory.appraisal_title", language),
+                   subtitle=message("plot.territory.appraisal_subtitle", language,
                                     rate=format_percent(float(np.mean(
-                                        results.indicators["discount_rate"])), 1, language)),
+                                        results.indicators["discount_rate"])), 1, language),
+                                    year=year),
                    x_title="", y_title="", hovermode="closest")
+
+
+def socio_economic_balance_chart(results: Results, language: str | None = None) -> go.Figure:
+    """The socio-economic appraisal item by item (:func:`appraisal_decomposition_chart`)."""
+    return appraisal_decomposition_chart(results, language)
 
 
 def reading_co2_avoided(results: Results, language: str | None = None) -> str:

@@ -284,7 +284,8 @@ def _financing(results: Results, language: str, figures: list[ReportFigure]) -> 
 def _territory(results: Results, language: str, figures: list[ReportFigure]) -> str:
     if not figures:
         return f"<p>{_e(plots_territory.reading_co2_avoided(results, language))}</p>"
-    return "".join(_chart_html(figure.figure, figure.reading) for figure in figures)
+    return ("".join(_chart_html(figure.figure, figure.reading) for figure in figures)
+            + f"<p>{_e(message('plot.territory.appraisal_counted', language))}</p>")
 
 
 # --- risks and main drivers ----------------------------------------------------------------
@@ -500,6 +501,7 @@ def _method(results: Results, language: str) -> str:
         message("report.method_precision", language, draws=draws,
                 money=format_eur(money, 0, language), year=year,
                 points=format_number(100 * probability, 1, language)),
+        message("report.method_appraisal", language),
     ]
     colon = plots._colon(language)
     defined = "".join(f"<li><strong>{_e(term)}</strong>{colon}{_e(text)}</li>"
