@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 
 import tierslieux_sim as tl
+from tierslieux_sim.analysis.outputs import indicator_label
 from tierslieux_sim.i18n import message
-from tierslieux_sim.plots_territory import appraisal_decomposition_chart, appraisal_items
+from tierslieux_sim.plots_territory import (
+    appraisal_decomposition_chart,
+    appraisal_items,
+    appraisal_summary,
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +52,17 @@ def test_report_cites_the_guide_and_says_what_is_counted(results):
     html = build_report_html(results).replace("&#x27;", "'")
     assert "Guide de l'évaluation socioéconomique des investissements publics" in html
     assert "Ce qui est compté" in html and "valeur de l'action pour le climat" in html
+
+
+def test_summary_gives_the_quantiles_and_the_probability_positive(results):
+    summary = appraisal_summary(results)
+    values = results.indicators["socio_economic_balance_pv_eur"].to_numpy()
+    assert summary["probability_positive"] == pytest.approx(float(np.mean(values > 0)))
+    assert summary["p10"] <= summary["p50"] <= summary["p90"]
+    assert summary["p50"] == pytest.approx(float(np.median(values)))
+
+
+@pytest.mark.parametrize("name", ["fuel_tax_lost_pv_eur", "public_funds_opportunity_cost_pv_eur",
+                                  "residual_value_pv_eur"])
+def test_new_items_have_labels(name):
+    assert indicator_label(name, language="fr") != name

@@ -72,6 +72,15 @@ def appraisal_items(results: Results) -> list[tuple[str, float, float, float, fl
     return rows
 
 
+def appraisal_summary(results: Results) -> dict[str, float]:
+    """The net present socio-economic value over the draws: mean, P10, P50, P90 and the
+    probability that it is positive [€, probability 0–1]."""
+    values = results.indicators["socio_economic_balance_pv_eur"].to_numpy(dtype=float)
+    low, median, high = np.quantile(values, [0.1, 0.5, 0.9])
+    return {"mean": float(values.mean()), "p10": float(low), "p50": float(median),
+            "p90": float(high), "probability_positive": float(np.mean(values > 0))}
+
+
 def appraisal_decomposition_chart(results: Results, language: str | None = None) -> go.Figure:
     """The net present socio-economic value item by item: one horizontal bar per item, signed
     (gains right, costs left), then the value; means over draws so that the items add up [€]."""
