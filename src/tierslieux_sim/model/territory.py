@@ -118,7 +118,7 @@ def present_value_eur(monthly_eur: np.ndarray, factor: np.ndarray) -> np.ndarray
 
 
 def residual_value_eur(investment_paid_eur: np.ndarray, depreciation_eur: np.ndarray,
-                       deflator_by_month: np.ndarray) -> np.ndarray:
+                       deflator_by_month: np.ndarray | float) -> np.ndarray:
     """Value of the works and equipment left at the horizon, in constant € [per draw]:
     the share of their cost not yet depreciated (straight line over their lives, the
     accounts' rule) times their cost in constant euros (guide 2017; complément opérationnel F,
