@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import json
 import math
 import random
 import tomllib
@@ -165,11 +166,38 @@ def mutate_data(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return data
 
 
+def _value(value: Any) -> str:
+    """A value as TOML, inline (a fast writer for large mutated data)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") \
+            if math.isinf(value) else repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(str(value))
+
+
+def _key(key: str) -> str:
+    return key if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key) \
+        else json.dumps(key, ensure_ascii=False)
+
+
 def _dumps(data: dict[str, Any]) -> str:
-    try:
-        return tomlkit.dumps(data)
-    except (ValueError, TypeError, RecursionError):  # a value tomlkit cannot write
-        return tomlkit.dumps({"schema_version": 3, "note": repr(data)[:200]})
+    """TOML text of mutated data: :mod:`tomlkit` (tables, as people write them) for data of
+    ordinary size, a fast inline writer for large or deep data (tomlkit takes seconds)."""
+    if len(repr(data)) < 40_000:
+        try:
+            return tomlkit.dumps(data)
+        except (ValueError, TypeError, RecursionError):  # a value tomlkit cannot write
+            pass
+    return "\n".join(f"{_key(key)} = {_value(value)}" for key, value in data.items()) + "\n"
 
 
 def mutate_text(text: str, rng: random.Random) -> bytes:

@@ -259,3 +259,18 @@ def test_the_chunk_check_names_the_variable():
     with pytest.raises(ResultsNotFinite, match="balancing_subsidy_eur"):
         check_finite_outputs(accounts, {"balancing_subsidy_eur": np.array([np.nan])})
     check_finite_outputs(accounts, {"autonomy_month": np.array([np.inf])})  # allowed
+
+
+def test_loading_the_largest_accepted_file_takes_bounded_time():
+    """A valid 800 kB scenario of 9,000 small tables (just under the size limit) loads in
+    well under the time tomlkit would need to read its comments (about 10 s): comments are
+    read as sources only in texts up to SOURCES_MAX_CHARACTERS."""
+    from tierslieux_sim.scenario.files import SOURCES_MAX_CHARACTERS
+
+    block = '\n[[revenue_lines]]\n# Source : devis {i}\nname = "Ligne {i}"\nannual_amount_eur = 100.0\n'
+    text = DEFAULT_TEXT + "".join(block.format(i=i) for i in range(9000))
+    assert SOURCES_MAX_CHARACTERS < len(text) < MAX_FILE_BYTES
+    start = time.perf_counter()
+    scenario = parse_scenario_text(text)
+    assert time.perf_counter() - start < 3
+    assert len(scenario.revenue_lines) == 9001

@@ -423,3 +423,31 @@ def test_every_command_s_help_prints(command, language, capsys):
     """Help texts holding a percentage (``±1 %``) made ``run --help`` raise ValueError."""
     assert main(["--lang", language, command, "--help"]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_pdf_without_chromium_leaves_the_html_beside_it_and_no_temporary_file(
+        tmp_path, monkeypatch, capsys):
+    import tierslieux_sim.report as report
+
+    monkeypatch.setattr(report.shutil, "which", lambda *_args, **_kwargs: None)
+    target = tmp_path / "rapport.pdf"
+    assert main(["report", "-o", str(target), "--draws", "50", "--seed", "1"]) == 1
+    error = capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.html"]
+    assert str(tmp_path / "rapport.html") in error and TEMPORARY_MARK not in error
+
+
+def test_report_too_large_for_memory_is_refused_before_simulating(monkeypatch, capsys,
+                                                                   no_simulation, tmp_path):
+    monkeypatch.setattr(cli_guard, "usable_bytes", lambda: 2_000_000_000)
+    assert main(["report", "-o", str(tmp_path / "r.html"), "--draws", "5000000"]) == 2
+    assert "mémoire insuffisante" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_app_bounds_uploads(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append(command) or 0)
+    assert main(["app"]) == 0
+    ((command,),) = (calls,)
+    assert command[command.index("--server.maxUploadSize") + 1] == str(cli.UPLOAD_LIMIT_MB)

@@ -50,6 +50,9 @@ from .scenario.files import default_scenario, load_scenario
 from .scenario.schema import Scenario
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+#: Largest upload Streamlit reads for ``tierslieux app`` [MB]; files above the loader's 1 MB
+#: and up to this are refused by the loader with its French message.
+UPLOAD_LIMIT_MB = 10
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".nc")
 
 
@@ -310,7 +313,10 @@ def command_app(arguments: argparse.Namespace) -> int:
     entry = Path(__file__).parent / "ui" / "streamlit_app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry),
                "--server.port", str(arguments.port), "--server.address", arguments.address,
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+               # uploads: Streamlit refuses above 10 MB before reading (default 200 MB); the
+               # loader refuses above 1 MB, in French (scenario/limits.py)
+               "--server.maxUploadSize", str(UPLOAD_LIMIT_MB)]
     environment = dict(os.environ)
     if arguments.lang:
         environment["TIERSLIEUX_LANG"] = arguments.lang
@@ -325,6 +331,8 @@ def command_report(arguments: argparse.Namespace) -> int:
     if _refused(output_problem(arguments.out, REPORT_SUFFIXES, "report.bad_suffix")):
         return EXIT_BAD_INPUT
     scenario = default_scenario() if arguments.file is None else load_scenario(arguments.file)
+    if arguments.draws != "auto" and _refused(memory_problem(scenario, arguments.draws, "full")):
+        return EXIT_BAD_INPUT
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TiersLieuxWarning)  # they are in results.notices
         results = simulate(scenario, draws=arguments.draws, seed=arguments.seed)

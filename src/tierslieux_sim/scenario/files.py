@@ -91,16 +91,23 @@ def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2,
                                                                       2: _migrate_2_to_3}
 
+#: Largest text whose comments are read as sources (ten times a shipped scenario): reading
+#: comments takes a full :mod:`tomlkit` parse, about 10 s for a 1 MB file of small tables,
+#: so a larger file (within :data:`.limits.MAX_FILE_BYTES`) loads without comment sources.
+SOURCES_MAX_CHARACTERS = 200_000
+
+
 def parse_scenario_text(text: str, source: str = "<texte>") -> Scenario:
     """Validate a scenario given as TOML text; raise :class:`ScenarioError` with every problem.
 
     The text is refused before parsing when it is larger than
     :data:`.limits.MAX_FILE_BYTES` or nests deeper than :data:`.limits.MAX_NESTING_DEPTH`
     (see :mod:`.limits`). The comments citing sources above keys become ``meta.sources``
-    (see :mod:`.sources`).
+    (see :mod:`.sources`; in texts up to :data:`SOURCES_MAX_CHARACTERS`).
     """
     data = parse_toml(text, source)
-    _add_comment_sources(data, text)
+    if len(text) <= SOURCES_MAX_CHARACTERS:  # bounded time: tomlkit reads ~3 ms per kB
+        _add_comment_sources(data, text)
     return scenario_from_dict(data, source)
 
 
