@@ -57,7 +57,10 @@ def _worker(connection: Connection, memory_bytes: int) -> None:
     texts = shipped_texts()
     folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
     while True:
-        seed = connection.recv()
+        try:
+            seed = connection.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
         if seed is None:
             return
         try:
@@ -72,7 +75,10 @@ def _worker(connection: Connection, memory_bytes: int) -> None:
         except BaseException as error:  # counted, that is the point
             answer = ("exception", "".join(traceback.format_exception_only(error))[:300]
                       + traceback.format_exc(limit=-3)[-600:])
-        connection.send(answer)
+        try:
+            connection.send(answer)
+        except OSError:  # the parent is gone
+            return
 
 
 class Pool:
@@ -156,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             if len(examples[category]) < 5:
                 examples[category].append(f"seed {seed}: {detail}")
         done = sum(counts.values())
-        if done % 500 == 0:
+        if done % 250 == 0:
             print(f"{done:>6} cases, {time.monotonic() - started:6.0f} s: {dict(counts)}",
                   flush=True)
 
