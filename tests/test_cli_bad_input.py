@@ -451,3 +451,20 @@ def test_app_bounds_uploads(monkeypatch):
     assert main(["app"]) == 0
     ((command,),) = (calls,)
     assert command[command.index("--server.maxUploadSize") + 1] == str(cli.UPLOAD_LIMIT_MB)
+
+
+def test_the_memory_check_counts_exactly_only_near_the_limit(monkeypatch):
+    """An ordinary run is not slowed by a one-draw run to count values: a bound on the high
+    side shows it fits. The bound is above the exact count for every shipped scenario."""
+    from tierslieux_sim.scenario.files import preset_names
+
+    for name in preset_names():
+        scenario = preset_scenario(name)
+        assert cli_guard._values_upper_bound(scenario) >= memory.values_per_draw_and_month(
+            scenario)
+
+    def refuse(_scenario):
+        raise AssertionError("counted exactly")
+    monkeypatch.setattr(cli_guard, "values_per_draw_and_month", refuse)
+    monkeypatch.setattr(cli_guard, "usable_bytes", lambda: 16_000_000_000)
+    assert cli_guard.memory_problem(preset_scenario("default"), 10_000, "full") is None

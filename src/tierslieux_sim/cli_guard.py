@@ -153,6 +153,8 @@ def memory_problem(scenario: Any, draws: int, keep: str) -> str | None:
     limit = usable_bytes()
     if limit is None:
         return None
+    if run_bytes(scenario, draws, "full", values_per_month=_values_upper_bound(scenario)) <= limit:
+        return None  # fits even counted high: no need to count exactly (a one-draw run)
     per_month = values_per_draw_and_month(scenario)
     needed = run_bytes(scenario, draws, "full", values_per_month=per_month)
     if needed <= limit:
@@ -160,6 +162,17 @@ def memory_problem(scenario: Any, draws: int, keep: str) -> str | None:
     return message("cli.memory_refused", draws=format_number(draws, 0),
                    estimate=format_bytes(needed), limit=format_bytes(limit),
                    max_draws=format_number(max_full_draws(scenario, limit, per_month), 0))
+
+
+def _values_upper_bound(scenario: Any) -> int:
+    """More values per draw and month than a full run keeps: every monthly variable, and two
+    per line of every list (the model adds a few lines of its own to each)."""
+    from .results import MONTHLY_VARIABLES
+
+    lines = (len(scenario.demand.segments) + len(scenario.revenue_lines)
+             + len(scenario.costs.fixed_lines) + len(scenario.operating_subsidies)
+             + len(scenario.investment.grants) + len(scenario.investment.lines))
+    return len(MONTHLY_VARIABLES) + 2 * lines + 64
 
 
 def auto_draws_cap(scenario: Any, keep: str, default_cap: int) -> int:
