@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from pydantic import TypeAdapter
 
 from .formatting import (
@@ -245,11 +246,27 @@ def wrapped_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
                                      break_long_words=False))
 
 
+#: Plotly's registered template of every chart.
+TEMPLATE = "plotly_white"
+
+
+def _use_template(figure: go.Figure) -> None:
+    """Give ``figure`` the registered :data:`TEMPLATE` without validating it again, as Plotly
+    does for its default template: ``update_layout(template=…)`` rebuilt and re-checked the
+    whole template object at every chart (a third of a chart's build time)."""
+    layout = figure.layout
+    layout._validate = False
+    try:
+        layout.template = pio.templates[TEMPLATE]
+    finally:
+        layout._validate = figure._validate
+
+
 def _layout(figure: go.Figure, language: str, *, title: str, subtitle: str, x_title: str,
             y_title: str, hovermode: str = "x unified") -> go.Figure:
     subtitle = wrapped_subtitle(subtitle)
+    _use_template(figure)
     figure.update_layout(
-        template="plotly_white",
         separators=", " if language == "fr" else ".,",
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
         xaxis_title=x_title, yaxis_title=y_title,
@@ -728,8 +745,9 @@ def distribution_curve(distribution: Mapping[str, Any] | _Distribution,
                      annotation_text=message("plot.distribution.central", language,
                                              value=format_number(central, decimals, language)),
                      annotation_position="top right")
+    _use_template(figure)
     figure.update_layout(
-        template="plotly_white", separators=", " if language == "fr" else ".,", height=150,
+        separators=", " if language == "fr" else ".,", height=150,
         margin={"t": 24, "b": 24, "l": 10, "r": 10}, showlegend=False, hovermode="x",
         font={"size": 11})
     figure.update_xaxes(tickformat=f",.{decimals}f")

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import threading
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from .. import plots
@@ -30,6 +33,7 @@ from ..scenario.schema import Scenario, section_label
 from ..workbook import workbook_bytes
 from . import data as scenario_data
 from .cards import collectivity_cost_cards
+from .shared_cache import SharedCache
 from .widgets import (
     TABLE_PREFIX,
     WIDGET_PREFIX,
@@ -167,15 +171,64 @@ def init_session() -> None:
 
 # --- runs ----------------------------------------------------------------------------------
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def run_scenario(scenario_text: str, draws: int, seed: int) -> Results:
-    """Simulate a scenario given by its canonical TOML text (the cache key)."""
-    return simulate(parse_scenario_text(scenario_text, "session"), draws=draws, seed=seed)
+def results_bytes(results: Results) -> int:
+    """Memory a run holds [bytes]: its per-draw arrays, central case and indicators."""
+    return int(results.dataset.nbytes + results.central.nbytes
+               + results.indicators.memory_usage(index=False).sum())
+
+
+#: Runs kept for every session together [bytes]: about five at 2,000 draws (115 MB each),
+#: one at 10,000; the server's memory stays bounded however many sessions are open.
+RUNS_CACHE_BYTES = 640 * 2**20
+RUNS_CACHE_ENTRIES = 32
+_RUNS: SharedCache[Results] = SharedCache(RUNS_CACHE_BYTES, RUNS_CACHE_ENTRIES, results_bytes)
+#: Runs computed at once by the whole server, one per core: ten sessions simulating together
+#: finish no sooner on two cores, and each run holds its arrays (hundreds of MB) meanwhile.
+_SIMULATING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
+def run_scenario(scenario_text: str, draws: int, seed: int,
+                 scenario: Scenario | None = None) -> Results:
+    """Simulate a scenario given by its canonical TOML text (the cache key, shared by every
+    session: :data:`RUNS_CACHE_BYTES`). ``scenario``, when given, is that text already
+    validated, so that it is not read again."""
+    def compute() -> Results:
+        source = scenario if scenario is not None else parse_scenario_text(scenario_text,
+                                                                           "session")
+        with _SIMULATING:
+            return simulate(source, draws=draws, seed=seed)
+
+    return _RUNS.get((scenario_text, draws, seed), compute)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _text_of(identity: int, _scenario: Scenario) -> tuple[Scenario, str]:
+    # keeps the scenario itself, so that its id is not given to another while cached
+    return _scenario, scenario_to_toml(_scenario)
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """The scenario's canonical TOML text, written once per scenario object: a rerun that
+    changes nothing, or another session with the same edits (:func:`validated_data`), finds
+    it already written."""
+    kept, text = _text_of(id(scenario), scenario)
+    return text if kept is scenario else scenario_to_toml(scenario)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _validated_by_text(data_text: str, _data: dict[str, Any]) -> Scenario:
+    return scenario_data.validated(_data)
+
+
+def validated_data(data: dict[str, Any]) -> Scenario:
+    """:func:`~.data.validated` once per distinct edit, for every session (the same data
+    gives the same frozen scenario); raises :class:`ScenarioError` as it does."""
+    return _validated_by_text(repr(data), data)
 
 
 def run_current(scenario: Scenario, draws: int, seed: int, language: str) -> Results:
     with st.spinner(message("ui.computing", language, draws=f"{draws:,}".replace(",", " "))):
-        return run_scenario(scenario_to_toml(scenario), draws, seed)
+        return run_scenario(scenario_text(scenario), draws, seed, scenario)
 
 
 def validated_scenario(language: str) -> Scenario:
@@ -190,7 +243,7 @@ def validated_scenario(language: str) -> Scenario:
             f"« {_table_label(path, language)} »" if language == "fr"
             else f"“{_table_label(path, language)}”" for path in refused)))
     try:
-        scenario = scenario_data.validated(st.session_state["data"])
+        scenario = validated_data(st.session_state["data"])
     except ScenarioError as error:
         st.error(message("ui.invalid_scenario", language) + "\n\n" + "\n\n".join(
             f"`{problem.path}` : {problem.describe(language)}" if problem.path
@@ -276,7 +329,7 @@ def sidebar_precision(language: str) -> tuple[int, int]:
 
 def sidebar_download(scenario: Scenario, language: str) -> None:
     slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
-    st.sidebar.download_button(message("ui.download", language), scenario_to_toml(scenario),
+    st.sidebar.download_button(message("ui.download", language), scenario_text(scenario),
                                file_name=f"{slug or 'scenario'}.toml",
                                mime="application/toml", key="download")
 
@@ -446,11 +499,25 @@ def charts_in_two_columns(charts: list[tuple[Any, str, str]]) -> None:
             st.caption(reading)
 
 
+@st.cache_resource(max_entries=96, show_spinner=False)
+def _chart(run_key: tuple[str, int, int], language: str, index: int, _results: Results
+           ) -> tuple[Any, str]:
+    figure, reading = CHARTS[index]
+    return figure(_results, language=language), reading(_results, language=language)
+
+
 def result_charts(results: Results, language: str) -> None:
+    """The charts of :data:`CHARTS`, built once per run and language for every session;
+    each session shows its own copy (:func:`show_chart` moves the title out of it)."""
     st.subheader(message("ui.charts", language))
-    charts_in_two_columns([
-        (figure(results, language=language), reading(results, language=language),
-         f"chart:{figure.__name__}") for figure, reading in CHARTS])
+    run_key = (scenario_text(results.scenario), results.draws, results.seed)
+    charts = []
+    for index, (figure_of, _) in enumerate(CHARTS):
+        figure, reading = _chart(run_key, language, index, results)
+        # a copy without checking again what was checked when the figure was built
+        charts.append((go.Figure(figure.to_dict(), _validate=False), reading,
+                       f"chart:{figure_of.__name__}"))
+    charts_in_two_columns(charts)
 
 
 def report_variants(pinned: dict[str, str], draws: int, seed: int
@@ -473,16 +540,23 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
     def variants() -> list[tuple[str, Results]]:
         return report_variants(pinned, draws, seed)
 
+    text = scenario_text(scenario)
+
+    def run() -> Results:
+        """The run again when a file is asked for: the session does not hold it meanwhile
+        (a run is 115 MB at 2,000 draws; the shared cache usually still has it)."""
+        return run_scenario(text, draws, seed, scenario)
+
     report_column, pdf_column, workbook_column = st.columns(3)
     with report_column:  # the files are built on click, not on every rerun
         st.download_button(message("ui.download_report", language),
-                           data=lambda: build_report_html(results, language, variants()),
+                           data=lambda: build_report_html(run(), language, variants()),
                            file_name=f"rapport-{slug or 'scenario'}.html", mime="text/html",
                            key="download_report")
     with pdf_column:
         if pdf_available():  # printed by the server's chromium
             st.download_button(message("ui.download_report_pdf", language),
-                               data=lambda: report_pdf_bytes(results, language,
+                               data=lambda: report_pdf_bytes(run(), language,
                                                              variants=variants()),
                                file_name=f"rapport-{slug or 'scenario'}.pdf",
                                mime="application/pdf", key="download_report_pdf")
@@ -490,7 +564,7 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
             st.caption(message("ui.no_pdf", language))
     with workbook_column:
         st.download_button(message("ui.download_workbook", language),
-                           data=lambda: workbook_bytes(results, language),
+                           data=lambda: workbook_bytes(run(), language),
                            file_name=f"resultats-{slug or 'scenario'}.xlsx", mime=XLSX_MIME,
                            key="download_workbook")
     return scenario

@@ -1,0 +1,151 @@
+"""Issue 11, "Ten officials at once": sessions share the server's caches but never each
+other's edits; the caches are bounded; the cards reach the page before any chart is built."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from dashboard_apptest import metric, start
+from tierslieux_sim.ui import app as dashboard
+from tierslieux_sim.ui.shared_cache import SharedCache
+
+DAY_PASS = "lever:prices.day_pass_eur"
+FLEX_DESKS = "lever:site.flex_desks"
+BALANCING = "Subvention d'équilibre"
+
+
+def _slider(app, key):
+    (slider,) = [slider for slider in app.slider if slider.key == key]
+    return slider
+
+
+def _lever_values(app) -> dict[str, float]:
+    return {slider.key: slider.value for slider in app.slider if slider.key.startswith("lever:")}
+
+
+def test_two_sessions_never_see_each_others_edits():
+    first, second = start(), start()
+    levers_before, card_before = _lever_values(second), metric(second, BALANCING)
+    data_before = repr(second.session_state["data"])
+
+    _slider(first, DAY_PASS).set_value(_slider(first, DAY_PASS).value + 7).run()
+    _slider(first, FLEX_DESKS).set_value(_slider(first, FLEX_DESKS).value + 3).run()
+    assert not first.exception, first.exception
+    assert metric(first, BALANCING) != card_before  # the edits changed the answer…
+    second.run()
+    assert not second.exception, second.exception
+    # … of the first session only
+    assert _lever_values(second) == levers_before
+    assert metric(second, BALANCING) == card_before
+    assert repr(second.session_state["data"]) == data_before
+
+    # and the other way round, each session on its own lever
+    first_levers = _lever_values(first)
+    _slider(second, DAY_PASS).set_value(_slider(second, DAY_PASS).value - 2).run()
+    first.run()
+    assert _lever_values(first) == first_levers
+    assert _slider(second, DAY_PASS).value == levers_before[DAY_PASS] - 2
+    assert _slider(second, FLEX_DESKS).value == levers_before[FLEX_DESKS]
+
+
+def test_sessions_with_the_same_edits_share_one_scenario_and_one_run():
+    first, second = start(), start()
+    for app in (first, second):
+        _slider(app, DAY_PASS).set_value(_slider(app, DAY_PASS).value + 5).run()
+        assert not app.exception, app.exception
+    one, other = first.session_state["scenario"], second.session_state["scenario"]
+    assert one is other  # validated once, for both
+    text = dashboard.scenario_text(one)
+    assert (text, dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED) in dashboard._RUNS
+    assert metric(first, BALANCING) == metric(second, BALANCING)
+
+
+def test_the_cards_are_sent_before_any_chart_is_built(monkeypatch):
+    def no_charts(results, language):
+        raise RuntimeError("charts not built yet")
+
+    app = start()
+    monkeypatch.setattr(dashboard, "result_charts", no_charts)
+    _slider(app, DAY_PASS).set_value(_slider(app, DAY_PASS).value + 4).run()
+    assert "charts not built yet" in str(app.exception)
+    assert metric(app, BALANCING)  # the cards of the new run are already on the page
+    assert not app.get("plotly_chart")
+
+
+def test_the_charts_are_those_of_the_plots_module():
+    app = start()
+    shown = app.get("plotly_chart")
+    assert len(shown) == len(dashboard.CHARTS)
+    results = dashboard.run_scenario(dashboard.scenario_text(app.session_state["scenario"]),
+                                     dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED)
+    by_key = {element.proto.id.split("chart:")[-1]: element for element in shown}
+    for figure, _ in dashboard.CHARTS:
+        element = by_key[figure.__name__]
+        expected = json.loads(figure(results, language="fr").to_json(validate=False))
+        sent = json.loads(element.proto.spec)
+        assert sent["data"] == expected["data"]
+        for spec in (sent, expected):  # the dashboard writes the title above the chart
+            spec["layout"].pop("title", None)
+            spec["layout"]["margin"].pop("t", None)
+        assert sent["layout"] == expected["layout"]
+
+
+# --- the shared cache ----------------------------------------------------------------------
+
+def test_the_shared_cache_is_bounded_by_bytes_and_entries_least_recent_out():
+    cache: SharedCache[bytes] = SharedCache(max_bytes=250, max_entries=3, size_of=len)
+    for key in "abc":
+        assert cache.get(key, lambda key=key: key.encode() * 100) == key.encode() * 100
+    assert list(cache._entries) == ["b", "c"] and cache.total_bytes() == 200  # a went
+    cache.get("b", lambda: b"never computed")
+    cache.get("d", lambda: b"d" * 60)
+    assert list(cache._entries) == ["b", "d"]  # c was the least recently used
+    cache.get("e", lambda: b"e" * 1000)  # larger than the bound: kept alone
+    assert list(cache._entries) == ["e"]
+    small: SharedCache[bytes] = SharedCache(max_bytes=10**6, max_entries=2, size_of=len)
+    for key in "xyz":
+        small.get(key, lambda: b"1")
+    assert list(small._entries) == ["y", "z"]
+
+
+def test_sessions_asking_for_the_same_run_at_once_compute_it_once():
+    cache: SharedCache[int] = SharedCache(max_bytes=10**6, max_entries=8, size_of=lambda _: 1)
+    calls = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    values = []
+    threads = [threading.Thread(target=lambda: values.append(cache.get("run", slow)))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert values == [42] * 5 and len(calls) == 1
+
+
+def test_a_failed_computation_is_not_kept():
+    cache: SharedCache[int] = SharedCache(max_bytes=10, max_entries=2, size_of=lambda _: 1)
+
+    def failing() -> int:
+        raise ValueError("bad scenario")
+
+    with pytest.raises(ValueError):
+        cache.get("k", failing)
+    assert "k" not in cache and cache.get("k", lambda: 3) == 3
+
+
+def test_the_runs_cache_holds_a_few_runs_at_2000_draws():
+    results = dashboard.run_scenario(dashboard.scenario_text(dashboard.preset_scenario("default")),
+                                     dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED)
+    size = dashboard.results_bytes(results)
+    assert 50e6 < size < 250e6  # about 115 MB
+    assert 3 <= dashboard.RUNS_CACHE_BYTES // size <= 10
+    assert dashboard._RUNS.total_bytes() <= max(dashboard.RUNS_CACHE_BYTES, size)
