@@ -29,7 +29,7 @@ def test_opens_in_french_on_the_default_scenario(app):
     assert metric(app, "Coût net sur 10 ans").endswith("€")
     assert metric(app, "Gestionnaire autonome d'ici l'année 5").count("%") == 2
     # the profile by budget year is on the page, not in a collapsed section
-    table = app.dataframe[0].value
+    table = app.table[0].value  # a table whose cells wrap (issue 11: no column cut)
     assert list(table.columns) == ["Année budgétaire", "Investissement P50 / P80",
                                    "Fonctionnement P50 / P80", "Coût net P50 / P80"]
     assert table.iloc[0, 0] == "2027 (4 mois)" and len(table) == 11
@@ -170,7 +170,7 @@ def test_compare_pins_variants_on_common_draws():
     app.text_input(key="variant_name").set_value("20 postes").run()
     app.button(key="pin").click().run()
     assert not app.exception
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert {"Base", "20 postes"} <= set(table.columns)
     assert len(app.get("plotly_chart")) == 2
 

@@ -22,13 +22,14 @@ import streamlit as st
 from .. import plots
 from ..allocator import keep_large_arrays_on_the_heap
 from ..engine import simulate
-from ..formatting import format_eur, format_percent
+from ..formatting import format_eur, format_number, format_percent
 from ..i18n import LANGUAGES, current_language, message
 from ..report import build_report_html, pdf_available, report_pdf_bytes
 from ..results import Results
-from ..scenario.errors import ScenarioError
+from ..scenario.errors import Problem, ScenarioError
 from ..scenario.fields import field_meta
 from ..scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
+from ..scenario.limits import MAX_FILE_BYTES
 from ..scenario.schema import Scenario, section_label
 from ..workbook import workbook_bytes
 from . import data as scenario_data
@@ -131,10 +132,10 @@ def lever_range(path: str, value: Any) -> tuple[float, float, float]:
     return low, high, _nice_step((high - low) / 100)
 
 
-def slider_format(step: float) -> str:
-    """As many decimals as the step needs (``%.0f`` for whole steps, ``%.2f`` for 0.01)."""
-    decimals = 0 if step >= 1 else min(4, math.ceil(-math.log10(step) - 1e-9))
-    return f"%.{decimals}f"
+#: How sliders write their value: in the reader's browser's number format, without trailing
+#: zeros (``12``, ``0,75``, ``15 000`` in a French browser) — Streamlit's printf formats
+#: only know the English decimal point (``12.0``, ``0.75``, ``15000``).
+SLIDER_FORMAT = "localized"
 
 
 def load_into_session(scenario: Scenario) -> None:
@@ -182,6 +183,10 @@ def results_bytes(results: Results) -> int:
 RUNS_CACHE_BYTES = 640 * 2**20
 RUNS_CACHE_ENTRIES = 32
 _RUNS: SharedCache[Results] = SharedCache(RUNS_CACHE_BYTES, RUNS_CACHE_ENTRIES, results_bytes)
+#: The runs of the presets as shipped, what a new session shows first, kept apart so that
+#: sessions moving sliders never push them out [bytes]: two runs at 2,000 draws, one at 10,000.
+PRESET_RUNS_CACHE_BYTES = 256 * 2**20
+_PRESET_RUNS: SharedCache[Results] = SharedCache(PRESET_RUNS_CACHE_BYTES, 2, results_bytes)
 #: Runs computed at once by the whole server, one per core: ten sessions simulating together
 #: finish no sooner on two cores, and each run holds its arrays (hundreds of MB) meanwhile.
 _SIMULATING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
@@ -198,7 +203,13 @@ def run_scenario(scenario_text: str, draws: int, seed: int,
         with _SIMULATING:
             return simulate(source, draws=draws, seed=seed)
 
-    return _RUNS.get((scenario_text, draws, seed), compute)
+    runs = _PRESET_RUNS if scenario_text in _preset_texts() else _RUNS
+    return runs.get((scenario_text, draws, seed), compute)
+
+
+@functools.cache
+def _preset_texts() -> frozenset[str]:
+    return frozenset(scenario_to_toml(preset_scenario(name)) for name in preset_names())
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -264,7 +275,70 @@ def sidebar_language() -> str:
     st.session_state.setdefault("lang", current_language())  # TIERSLIEUX_LANG, else French
     return st.sidebar.selectbox(
         "Langue / Language", LANGUAGES, key="lang", on_change=restore_choices,
+        placeholder="Choisir… / Choose…",
         format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+
+
+#: Largest file the uploaders accept [MB, as Streamlit counts them: 2**20 bytes]: the
+#: loader's limit rounded up, so the loader (not the browser) refuses a file just above it,
+#: with its French message.
+UPLOAD_LIMIT_MB = max(1, math.ceil(MAX_FILE_BYTES / 2**20))
+
+
+def scenario_uploader(label: str, key: str, language: str, *, multiple: bool = False,
+                      on_change: Any = None) -> Any:
+    """A file uploader whose every word is the catalogue's: Streamlit's own button text and
+    "200MB per file" are replaced (CSS, by the uploader's key class) by ours, the size limit
+    is the loader's, and any file is accepted so that a wrong kind of file is refused by
+    :func:`upload_problem` in the reader's language rather than by the browser in English."""
+    selector = f".st-key-{key}"
+    # The browser refuses a file above the size limit itself, in English, in a tooltip (the
+    # only error tooltip of the dashboard): both say ours instead.
+    refused = _css_text(message("ui.upload_too_large", language, limit=_megabytes_text(language)))
+    st.html(f"""<style>
+{selector} [data-testid="stFileUploaderDropzoneInstructions"] {{display: none}}
+{selector} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]
+  {{display: none}}
+{selector} [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after
+  {{content: "{_css_text(message("ui.upload_button", language))}"}}
+{selector} [data-testid="stFileChip"] [data-testid="stFileChipName"] + div {{display: none}}
+{selector} [data-testid="stTooltipErrorHoverTarget"] {{flex-wrap: wrap !important}}
+{selector} [data-testid="stFileChip"] span[role="alert"] {{display: none}}
+{selector} [data-testid="stTooltipErrorHoverTarget"]::after,
+[data-testid="stTooltipErrorContent"]::after
+  {{content: "{refused}"; font-size: 0.875rem; flex-basis: 100%}}
+{selector} [data-testid="stTooltipErrorHoverTarget"]::after {{color: rgb(255, 75, 75)}}
+[data-testid="stTooltipErrorContent"] {{font-size: 0}}
+</style>""")
+    uploaded = st.file_uploader(label, key=key, accept_multiple_files=multiple,
+                                max_upload_size=UPLOAD_LIMIT_MB, on_change=on_change,
+                                help=message("ui.upload_help", language,
+                                             limit=_megabytes_text(language)))
+    st.caption(message("ui.upload_caption", language, limit=_megabytes_text(language)))
+    return uploaded
+
+
+def _megabytes_text(language: str) -> str:
+    return format_number(MAX_FILE_BYTES / 1_000_000, 0, language)
+
+
+def _css_text(text: str) -> str:
+    """``text`` as a CSS string's content (quotes and backslashes escaped)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def upload_problem(name: str, raw: bytes, language: str) -> str | None:
+    """Why an uploaded file cannot be a scenario (not ``.toml``, too large), in the reader's
+    language; None when the loader may read it."""
+    if not name.lower().endswith(".toml"):
+        return message("ui.upload_not_toml", language, file=name)
+    if len(raw) > MAX_FILE_BYTES:
+        return ScenarioError(name, [Problem("", "file_too_large", {
+            "limit": format_number(MAX_FILE_BYTES / 1_000_000, 1, language),
+            "found": format_number(len(raw) / 1_000_000, 1, language),
+            "limit_bytes": format_number(MAX_FILE_BYTES, 0, language),
+            "found_bytes": format_number(len(raw), 0, language)})]).report(language)
+    return None
 
 
 def _on_upload() -> None:
@@ -275,7 +349,14 @@ def _on_upload() -> None:
         return
     language = st.session_state.get("lang", current_language())
     try:
-        text = uploaded.getvalue().decode("utf-8")
+        raw = uploaded.getvalue()
+        problem = upload_problem(uploaded.name, raw, language)
+        if problem is not None:
+            st.session_state["upload_message"] = (
+                "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
+                + problem)
+            return
+        text = raw.decode("utf-8")
         scenario = parse_scenario_text(text, uploaded.name)
     except UnicodeDecodeError:
         st.session_state["upload_message"] = (
@@ -306,10 +387,12 @@ def sidebar_scenario(language: str) -> None:
     options = preset_names() + ([FILE_OPTION] if loaded is not None else [])
     remember_choice("preset", st.sidebar.selectbox(
         message("ui.preset", language), options, key="preset",
+        placeholder=message("ui.choose", language),
         format_func=lambda choice: _preset_label(choice, loaded, language),
         on_change=_on_preset_change))
-    st.sidebar.file_uploader(message("ui.upload", language), type=["toml"], key="upload",
-                             on_change=_on_upload)
+    with st.sidebar:
+        scenario_uploader(message("ui.upload", language), "upload", language,
+                          on_change=_on_upload)
     if "upload_message" in st.session_state:
         kind, text = st.session_state["upload_message"]
         (st.sidebar.error if kind == "error" else st.sidebar.success)(text)
@@ -396,12 +479,12 @@ def levers(language: str) -> None:
             integer = scenario_data.field_kind(model, name) == "int"
             _lever_shown(key, value, low, high, 1.0 if integer else step, integer)
             if integer:
-                st.slider(label, int(low), int(high), step=1, key=key,
+                st.slider(label, int(low), int(high), step=1, key=key, format=SLIDER_FORMAT,
                           help=meta.help(language) or None,
                           on_change=_on_lever_change, args=(path,))
             else:
                 st.slider(label, float(low), float(high), step=float(step), key=key,
-                          format=slider_format(step), help=meta.help(language) or None,
+                          format=SLIDER_FORMAT, help=meta.help(language) or None,
                           on_change=_on_lever_change, args=(path,))
 
 
@@ -477,7 +560,7 @@ def result_cards(results: Results, language: str) -> None:
             for y in range(1, years + 1)],
     })
     with st.expander(message("ui.yearly_table", language), expanded=False):
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(table, hide_index=True)  # cells wrap: no column cut on a phone
 
 
 CHARTS = (
@@ -490,13 +573,33 @@ CHARTS = (
 )
 
 
+#: Top margin of a chart whose title is written above it by Streamlit [px].
+CHART_TOP_MARGIN_PX = 16
+
+
+def show_chart(figure: Any, key: str, reading: str | None = None) -> None:
+    """A Plotly figure with its title and subtitle written above it as text that wraps (a
+    title inside the figure does not: it was cut on a phone), then its one-sentence
+    reading. The figure's own title stays in the exported reports."""
+    title = figure.layout.title
+    heading, subtitle = title.text, title.subtitle.text if title.subtitle else None
+    if heading:
+        st.markdown(f"**{heading}**")
+    if subtitle:
+        st.caption(subtitle.replace("<br>", " "))
+    figure.update_layout(title=None, margin={"t": CHART_TOP_MARGIN_PX})
+    st.plotly_chart(figure, key=key, config={"displayModeBar": False})
+    if reading:
+        st.caption(reading)
+
+
 def charts_in_two_columns(charts: list[tuple[Any, str, str]]) -> None:
-    """(figure, one-sentence reading, key) triples, laid out two by two."""
+    """(figure, one-sentence reading, key) triples, laid out two by two (one under the other
+    on a phone)."""
     columns = st.columns(2)
     for index, (figure, reading, key) in enumerate(charts):
         with columns[index % 2]:
-            st.plotly_chart(figure, key=key, config={"displayModeBar": False})
-            st.caption(reading)
+            show_chart(figure, key, reading)
 
 
 @st.cache_resource(max_entries=96, show_spinner=False)
@@ -527,12 +630,48 @@ def report_variants(pinned: dict[str, str], draws: int, seed: int
     return [(name, run_scenario(text, draws, seed)) for name, text in pinned.items()]
 
 
+#: Below this width [px] Streamlit stacks columns: a phone.
+NARROW_SCREEN_PX = 640
+
+
+def narrow_screen_alternative(wide: Any, narrow: Any, key: str) -> None:
+    """Draw ``wide()`` (a table of many columns) for wide screens and ``narrow()`` (the same
+    as sentences) for a phone, each hidden on the other by a CSS media query on the classes
+    their keys give them: nothing is cut, whatever the width."""
+    st.html(f"""<style>
+@media (max-width: {NARROW_SCREEN_PX}px) {{ .st-key-{key}_wide {{display: none}} }}
+@media (min-width: {NARROW_SCREEN_PX + 1}px) {{ .st-key-{key}_narrow {{display: none}} }}
+</style>""")
+    with st.container(key=f"{key}_wide"):
+        wide()
+    with st.container(key=f"{key}_narrow"):
+        narrow()
+
+
+#: On a narrow screen (where Streamlit stacks columns) the answer comes before the levers:
+#: the flex order of the two boxes, by the classes their keys give them.
+PHONE_ORDER_CSS = f"""<style>
+@media (max-width: {NARROW_SCREEN_PX}px) {{
+  .st-key-tl_answer, [data-testid="stLayoutWrapper"]:has(> .st-key-tl_answer),
+  .stElementContainer:has(> .st-key-tl_answer) {{order: -1}}
+}}
+</style>"""
+
+
 def page_results(draws: int, seed: int, language: str) -> Scenario:
-    levers(language)
-    scenario = validated_scenario(language)
-    results = run_current(scenario, draws, seed, language)
-    st.divider()
-    result_cards(results, language)
+    """Levers, then the answer (the net cost cards and tables), then charts and downloads;
+    on a phone the answer comes first (:data:`PHONE_ORDER_CSS`)."""
+    st.html(PHONE_ORDER_CSS)
+    top = st.container(key="tl_top")
+    lever_box = top.container(key="tl_levers")
+    answer_box = top.container(key="tl_answer")
+    with lever_box:
+        levers(language)
+        st.divider()
+    with answer_box:
+        scenario = validated_scenario(language)
+        results = run_current(scenario, draws, seed, language)
+        result_cards(results, language)
     result_charts(results, language)
     slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
     pinned = dict(st.session_state.get("variants", {}))
@@ -613,11 +752,15 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
                 st.warning(message("ui.pin_limit", language, count=MAX_VARIANTS))
             else:
                 variants[name or scenario.meta.name] = scenario_to_toml(scenario)
-    files = st.file_uploader(message("ui.compare_upload", language), type=["toml"],
-                             accept_multiple_files=True, key="compare_files")
+    files = scenario_uploader(message("ui.compare_upload", language), "compare_files",
+                              language, multiple=True)
     compared: dict[str, str] = {message("ui.current", language): scenario_to_toml(scenario)}
     compared.update(variants)
     for uploaded in files or []:
+        problem = upload_problem(uploaded.name, uploaded.getvalue(), language)
+        if problem is not None:
+            st.error(problem)
+            continue
         try:
             loaded = parse_scenario_text(uploaded.getvalue().decode("utf-8"), uploaded.name)
         except (ScenarioError, UnicodeDecodeError) as error:
@@ -636,7 +779,7 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
                 for kpi, value in kpis(result).items()}
         for label, result in results.items()})
     table.index.name = message("ui.kpi", language)
-    st.dataframe(table, width="stretch")
+    st.table(table)  # cells wrap: no variant cut on a phone
     charts_in_two_columns([
         (plots.compare_cash_chart(results, language=language),
          plots.reading_compare_cash(results, language=language), "chart:compare_cash"),

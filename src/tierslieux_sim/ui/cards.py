@@ -14,9 +14,6 @@ from ..formatting import format_eur, format_percent
 from ..i18n import message
 from ..results import Results
 
-#: Height of a row of Streamlit's data frames [px] (header included).
-ROW_HEIGHT_PX = 35
-
 
 def collectivity_cost_cards(results: Results, language: str) -> None:
     """Three cards (net cost over the horizon, heaviest budget year, autonomy), the table by
@@ -43,9 +40,9 @@ def collectivity_cost_cards(results: Results, language: str) -> None:
                  help=message("headline.definition_autonomy", language))
     third.caption(message("ui.card.autonomy_two_caption", language))
     headers, rows = headline.year_table(head, language)
-    # tall enough for every budget year: the profile is the point, no inner scrolling
-    st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch",
-                 height=ROW_HEIGHT_PX * (len(rows) + 1) + 3)
+    # every budget year (the profile is the point), as a table whose cells wrap: no column
+    # is cut, not even on a phone
+    st.table(pd.DataFrame(rows, columns=headers), hide_index=True)
     st.caption(message("headline.table_note", language))
     notes = [message("headline.by_funder", language, items=headline.funder_text(head, language))]
     if np.isfinite(head.per_inhabitant_p50):

@@ -14,7 +14,12 @@ from ..i18n import message
 from ..results import Results
 from ..rules import RuleCheck
 from ..scenario.schema import Investment, PublicSupport, Scenario, Structure, section_label
-from .app import charts_in_two_columns, run_current, validated_scenario
+from .app import (
+    charts_in_two_columns,
+    narrow_screen_alternative,
+    run_current,
+    validated_scenario,
+)
 from .widgets import section_editor, table_editor
 
 #: Cards of public money per unit: indicator → message id of its label.
@@ -150,6 +155,19 @@ def financing_plan_table(results: Results, language: str) -> tuple[pd.DataFrame,
     return table, caption
 
 
+def table_as_items(table: pd.DataFrame, omit: str = "") -> list[str]:
+    """The rows of a table as sentences for a narrow screen, where its columns do not fit:
+    ``**DETR** — Financeur : État · Probabilité : 80 % · …`` (empty cells, and cells reading
+    ``omit`` such as ``0 €``, left out)."""
+    first, *others = list(table.columns)
+    items = []
+    for _, row in table.iterrows():
+        cells = [f"{column} : {row[column]}" for column in others
+                 if str(row[column]).strip() and str(row[column]) != omit]
+        items.append(f"**{row[first]}** — " + " · ".join(cells) if cells else f"**{row[first]}**")
+    return items
+
+
 def public_money_table(results: Results, language: str) -> pd.DataFrame:
     """Mean public money by funder (rows) and kind (columns), formatted."""
     table = results.public_money_table()
@@ -178,6 +196,15 @@ def collectivity_budget_table(results: Results, language: str, statistic: str = 
     return formatted
 
 
+def budget_by_year(budget: pd.DataFrame, language: str) -> pd.DataFrame:
+    """:func:`collectivity_budget_table` turned for the screen: one row per budget year, one
+    column per line, investment lines first (a table of eleven year columns did not fit a
+    1440 px screen; each line names its M57 chapter, hence its section)."""
+    by_year = budget.drop(columns=message("ui.financing.section", language)).T
+    by_year.index.name = message("headline.col_year", language)
+    return by_year
+
+
 def reconciliation_table(results: Results, language: str) -> pd.DataFrame:
     """Public money granted against paid within the horizon (mean over draws), formatted."""
     table = results.public_money_reconciliation()
@@ -200,21 +227,34 @@ def page_financing(draws: int, seed: int, language: str) -> Scenario:
     for notice in results.notices:
         if notice.code.startswith("rule_"):
             st.warning(notice.text(language))
-    st.dataframe(rule_checks_table(results, language), hide_index=True, width="stretch")
+    rules = rule_checks_table(results, language)
+    narrow_screen_alternative(
+        lambda: st.table(rules, hide_index=True),
+        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(rules))),
+        "tl_rules")
 
     st.subheader(message("ui.financing.collectivity_budget", language))
     choice = st.radio(message("ui.financing.statistic", language), ["central", "mean"],
                       horizontal=True, key="budget_statistic",
                       format_func=lambda option: message(f"workbook.budget_statistic.{option}",
                                                          language))
-    st.dataframe(collectivity_budget_table(results, language, choice), width="stretch")
+    budget = collectivity_budget_table(results, language, choice)
+    by_year = budget_by_year(budget, language)
+    narrow_screen_alternative(
+        lambda: st.table(by_year),
+        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(
+            by_year.reset_index(), omit=format_eur(0.0, 0, language)))),
+        "tl_budget")
     st.caption(message("headline.definition_net_cost", language))
-    st.dataframe(reconciliation_table(results, language), width="stretch")
+    st.table(reconciliation_table(results, language))
     st.caption(message("ui.financing.reconciliation_caption", language))
 
     st.subheader(message("ui.financing.plan", language))
     plan, caption = financing_plan_table(results, language)
-    st.dataframe(plan, hide_index=True, width="stretch")
+    narrow_screen_alternative(
+        lambda: st.table(plan, hide_index=True),
+        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(plan))),
+        "tl_plan")
     st.caption(caption)
 
     charts_in_two_columns([
@@ -226,7 +266,12 @@ def page_financing(draws: int, seed: int, language: str) -> Scenario:
          "chart:public_money_by_funder"),
     ])
     with st.expander(message("ui.financing.by_funder_and_kind", language), expanded=False):
-        st.dataframe(public_money_table(results, language), width="stretch")
+        by_funder = public_money_table(results, language)
+        narrow_screen_alternative(
+            lambda: st.table(by_funder),
+            lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(
+                by_funder.reset_index(), omit=format_eur(0.0, 0, language)))),
+            "tl_by_funder")
         volunteer = results.indicators.get("volunteer_time_eur")
         if volunteer is not None and float(volunteer.max()) > 0:
             st.caption(message("ui.financing.volunteer", language,

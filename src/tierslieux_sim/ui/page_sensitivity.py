@@ -21,7 +21,7 @@ from ..scenario.fields import unit_text
 from ..scenario.files import parse_scenario_text, scenario_to_toml
 from ..scenario.paths import get_path, uncertain_leaves
 from ..scenario.schema import Scenario
-from .app import LEVER_PATHS, run_current, validated_scenario
+from .app import LEVER_PATHS, run_current, show_chart, validated_scenario
 from .widgets import remember_choice
 
 #: Outputs offered (those beyond the horizon are left out). The first, a central-case
@@ -93,14 +93,14 @@ def _tornado_section(scenario: Scenario, text: str, draws: int, seed: int, langu
         st.session_state["sensitivity:output"] = names[0]
     name = remember_choice("sensitivity:output", st.selectbox(
         message("ui.sensitivity.output", language), names, key="sensitivity:output",
-        format_func=lambda n: parse_output(n, scenario).label(language)))
+        format_func=lambda n: parse_output(n, scenario).label(language),
+        placeholder=message("ui.choose", language)))
     output = parse_output(name, scenario)
     n = tornado_draws(draws)
     with st.spinner(message("ui.sensitivity.computing", language)):
         result = cached_tornado(text, name, n, seed)
-    st.plotly_chart(plots_analysis.tornado_chart(result, language), key="chart:tornado",
-                    config={"displayModeBar": False})
-    st.caption(plots_analysis.reading_tornado(result, language))
+    show_chart(plots_analysis.tornado_chart(result, language), "chart:tornado",
+               plots_analysis.reading_tornado(result, language))
     for note in result.note_texts(language):
         st.caption(note)
     return output, result
@@ -117,15 +117,16 @@ def _scatter_section(scenario: Scenario, text: str, output: Output, result: Torn
         st.session_state["sensitivity:input"] = paths[0]
     path = remember_choice("sensitivity:input", st.selectbox(
         message("ui.sensitivity.input", language), paths, key="sensitivity:input",
-        format_func=lambda p: input_label(scenario, p, language)))
+        format_func=lambda p: input_label(scenario, p, language),
+        placeholder=message("ui.choose", language)))
     results = run_current(scenario, draws, seed, language)
     x = cached_inputs(text, draws, seed)[path].to_numpy()
     y = output.per_draw(results.indicators)
     label = input_label(scenario, path, language)
-    st.plotly_chart(plots_analysis.scatter_chart(x, y, input_name=label,
-                                                 unit=input_unit(scenario, path),
-                                                 output=output, language=language),
-                    key="chart:scatter", config={"displayModeBar": False})
+    show_chart(plots_analysis.scatter_chart(x, y, input_name=label,
+                                            unit=input_unit(scenario, path),
+                                            output=output, language=language),
+               "chart:scatter")
     st.caption(plots_analysis.reading_scatter(x, y, input_name=label, output=output,
                                               language=language))
 
@@ -140,11 +141,13 @@ def _solve_section(scenario: Scenario, text: str, draws: int, seed: int, languag
     with left:
         vary = remember_choice("solve:vary", st.selectbox(
             message("ui.solve.vary", language), paths, key="solve:vary",
-            format_func=lambda p: input_label(scenario, p, language)))
+            format_func=lambda p: input_label(scenario, p, language),
+            placeholder=message("ui.choose", language)))
     with middle:
         name = remember_choice("solve:statistic", st.selectbox(
             message("ui.solve.statistic", language), statistics, key="solve:statistic",
-            format_func=lambda n: parse_output(n, scenario).label(language)))
+            format_func=lambda n: parse_output(n, scenario).label(language),
+            placeholder=message("ui.choose", language)))
     output = parse_output(name, scenario)
     symbol = "≥" if output.higher_is_better else "≤"
     with right:
@@ -187,8 +190,7 @@ def _solve_section(scenario: Scenario, text: str, draws: int, seed: int, languag
         st.error(error.text(language))
         return
     (st.success if result.status == "solved" else st.warning)(result.sentence(language))
-    st.plotly_chart(plots_analysis.solve_chart(result, language), key="chart:solve",
-                    config={"displayModeBar": False})
+    show_chart(plots_analysis.solve_chart(result, language), "chart:solve")
 
 
 def page_sensitivity(draws: int, seed: int, language: str) -> Scenario:

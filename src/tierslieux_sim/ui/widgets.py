@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from .. import plots
 from ..formatting import format_number
-from ..i18n import message
+from ..i18n import has_message, message
 from ..reference import reference_value
 from ..scenario.fields import FieldMeta, field_meta
 from ..scenario.sources import sources_after_list_edit
@@ -52,6 +52,17 @@ def forget_choices(*prefixes: str) -> None:
     shown = st.session_state.get(CHOICES_KEY, {})
     for key in [key for key in shown if key.startswith(prefixes)]:
         del shown[key]
+
+
+#: Fields whose codes share another field's labels.
+_CHOICE_LABELS_OF = {"operator_type": "owner_type", "premises_lent_by": "funder"}
+
+
+def choice_label(name: str, code: Any, language: str) -> str:
+    """The words an official reads for a code stored in the file (``works`` → "Travaux"),
+    from the catalogue's ``choice.<field>.<code>``; a code without a label is shown as is."""
+    message_id = f"choice.{_CHOICE_LABELS_OF.get(name, name)}.{code}"
+    return message(message_id, language) if has_message(message_id) else str(code)
 
 
 def label_with_unit(meta: FieldMeta, language: str) -> str:
@@ -212,7 +223,10 @@ def plain_editor(model: type[BaseModel], name: str, path: str, data: dict, langu
     elif kind == "choice":
         options = scenario_data.choices(model, name)
         _init(key, value if value in options else options[0])
-        new_value = st.selectbox(label_with_unit(meta, language), options, key=key, help=help_text)
+        new_value = st.selectbox(
+            label_with_unit(meta, language), options, key=key, help=help_text,
+            format_func=lambda code, name=name: choice_label(name, code, language),
+            placeholder=message("ui.choose", language))
     else:
         _init(key, "" if value is None else str(value))
         new_value = st.text_input(label_with_unit(meta, language), key=key, help=help_text)
@@ -292,7 +306,8 @@ def _column_config(item: type[BaseModel], language: str) -> dict[str, Any]:
             config[column] = st.column_config.CheckboxColumn(label, help=help_text or None)
         elif kind == "choice":
             config[column] = st.column_config.SelectboxColumn(
-                label, options=scenario_data.choices(model, name), help=help_text or None)
+                label, options=scenario_data.choices(model, name), help=help_text or None,
+                format_func=lambda code, name=name: choice_label(name, code, language))
         else:
             config[column] = st.column_config.TextColumn(label, help=help_text or None)
     return config
