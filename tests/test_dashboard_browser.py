@@ -38,7 +38,9 @@ def wait_until_idle(page, quiet_ms: int = 1500) -> None:
     page.wait_for_selector("#tl-run-marker", state="attached")
     last = None
     for _ in range(40):
-        count = page.locator("#tl-run-marker").text_content()
+        # all markers: two are on the page while a run ends (text_content() of the locator
+        # then failed on Playwright's strict mode)
+        count = page.locator("#tl-run-marker").all_text_contents()
         if count == last:
             return
         last = count
