@@ -65,7 +65,8 @@ def go_to(page, label: str) -> None:
     """Choose a page in the sidebar (opened first on a phone, where it starts collapsed)."""
     sidebar = page.locator(SIDEBAR)
     expand = page.locator('[data-testid="stExpandSidebarButton"]')
-    if expand.count() and expand.first.is_visible():
+    opened = bool(expand.count()) and expand.first.is_visible()
+    if opened:
         expand.first.click()
         page.wait_for_timeout(800)
     before = page.locator("#tl-run-marker").all_text_contents()
@@ -74,10 +75,10 @@ def go_to(page, label: str) -> None:
         "before => JSON.stringify([...document.querySelectorAll('#tl-run-marker')]"
         ".map(e => e.textContent)) !== JSON.stringify(before)", arg=before, timeout=120_000)
     wait_until_idle(page)
-    if expand.count():  # on a phone, close the sidebar again
-        collapse = page.locator('[data-testid="stSidebarCollapseButton"] button')
-        if collapse.count() and collapse.first.is_visible():
-            collapse.first.click()
+    if opened:  # on a phone, close the sidebar again (its button shows on hover)
+        page.evaluate("""() => document.querySelector(
+            '[data-testid="stSidebarCollapseButton"] button').click()""")
+        page.wait_for_timeout(800)
     page.wait_for_timeout(1500)  # plotly draws after the run
 
 
