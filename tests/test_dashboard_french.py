@@ -196,3 +196,23 @@ def test_8_cases_out_of_10_always_names_its_percentile(language):
             assert "P10–P90" in text, text
         else:
             assert "P80" in text or "P20" in text, text
+
+
+def test_workbook_central_case_rows_are_words():
+    """Before: the workbook's "Cas central par année" listed rows ``day_pass``, ``rent``,
+    ``staff``; the codes stay in the code column for technicians."""
+    import io
+
+    import openpyxl
+
+    import tierslieux_sim as tl
+    from tierslieux_sim.workbook import workbook_bytes
+
+    run = tl.simulate(tl.default_scenario(), draws=50, seed=1)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(run, "fr")))
+    sheet = book[message("workbook.sheet.central_accounts", "fr")]
+    labels = [str(row[0].value).strip() for row in sheet.iter_rows(min_row=2) if row[0].value]
+    codes = [str(row[1].value) for row in sheet.iter_rows(min_row=2) if row[1].value]
+    assert "Pass journée" in labels and "Personnel" in labels, labels
+    assert not {"day_pass", "rent", "staff"} & set(labels)
+    assert "operating_costs_by_line_eur[staff]" in codes

@@ -36,7 +36,7 @@ from . import __version__
 from .analysis.labels import RATE_UNITS, input_label, input_unit
 from .analysis.outputs import indicator_label
 from .formatting import format_month, format_number
-from .i18n import current_language, message
+from .i18n import current_language, has_message, message
 from .results import Results
 from .scenario.distributions import _Distribution
 from .scenario.fields import field_meta, unit_text
@@ -214,6 +214,14 @@ def _yearly_accounts(results: Results, language: str) -> Sheet:
                  kinds, value_columns, label_columns=3)
 
 
+def _detail_label(name: str, language: str) -> str:
+    """A revenue, cost or subsidy line in words: built-in lines (``day_pass``, ``rent``,
+    ``staff``…) from the catalogue's ``line.<key>``, lines the user named as named; the code
+    stays in the code column for technicians."""
+    key = f"line.{name}"
+    return message(key, language) if has_message(key) else name
+
+
 def _central_accounts(results: Results, language: str) -> Sheet:
     """The central case (every uncertain input at its median) as a budget: one row per line
     (with the detail of revenue, costs, subsidies and grants), one column per year, a
@@ -241,7 +249,8 @@ def _central_accounts(results: Results, language: str) -> Sheet:
         line_dimension = [d for d in data.dims if d != "month"][0]
         for name in data[line_dimension].to_numpy():
             values = data.sel({line_dimension: name}).to_numpy()
-            add(f"    {name}", f"{detail}[{name}]", _by_year(values, "sum"), "eur", "sum")
+            add(f"    {_detail_label(str(name), language)}", f"{detail}[{name}]",
+                _by_year(values, "sum"), "eur", "sum")
     frame = pd.DataFrame(rows)
     return Sheet("central_accounts", frame, {}, kinds,
                  (*year_columns, _h("total", language)), label_columns=1)
