@@ -64,6 +64,17 @@ def test_sessions_with_the_same_edits_share_one_scenario_and_one_run():
     assert metric(first, BALANCING) == metric(second, BALANCING)
 
 
+def test_a_new_session_finds_the_default_run_however_many_edits_were_run():
+    default_key = (dashboard.scenario_text(dashboard.preset_scenario("default")),
+                   dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED)
+    start()
+    assert default_key in dashboard._PRESET_RUNS
+    for index in range(dashboard.RUNS_CACHE_ENTRIES + 1):  # edits enough to fill the cache
+        dashboard._RUNS._store(("edit", index), None, 1)
+    assert default_key in dashboard._PRESET_RUNS
+    dashboard._RUNS.clear()
+
+
 def test_the_cards_are_sent_before_any_chart_is_built(monkeypatch):
     def no_charts(results, language):
         raise RuntimeError("charts not built yet")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
-import threading
 from typing import Any
 
 import numpy as np
@@ -184,12 +182,9 @@ RUNS_CACHE_BYTES = 640 * 2**20
 RUNS_CACHE_ENTRIES = 32
 _RUNS: SharedCache[Results] = SharedCache(RUNS_CACHE_BYTES, RUNS_CACHE_ENTRIES, results_bytes)
 #: The runs of the presets as shipped, what a new session shows first, kept apart so that
-#: sessions moving sliders never push them out [bytes]: two runs at 2,000 draws, one at 10,000.
-PRESET_RUNS_CACHE_BYTES = 256 * 2**20
+#: sessions moving sliders never push them out [bytes]: one run at 2,000 draws.
+PRESET_RUNS_CACHE_BYTES = 160 * 2**20
 _PRESET_RUNS: SharedCache[Results] = SharedCache(PRESET_RUNS_CACHE_BYTES, 2, results_bytes)
-#: Runs computed at once by the whole server, one per core: ten sessions simulating together
-#: finish no sooner on two cores, and each run holds its arrays (hundreds of MB) meanwhile.
-_SIMULATING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def run_scenario(scenario_text: str, draws: int, seed: int,
@@ -200,8 +195,7 @@ def run_scenario(scenario_text: str, draws: int, seed: int,
     def compute() -> Results:
         source = scenario if scenario is not None else parse_scenario_text(scenario_text,
                                                                            "session")
-        with _SIMULATING:
-            return simulate(source, draws=draws, seed=seed)
+        return simulate(source, draws=draws, seed=seed)
 
     runs = _PRESET_RUNS if scenario_text in _preset_texts() else _RUNS
     return runs.get((scenario_text, draws, seed), compute)
