@@ -219,7 +219,8 @@ checked by `tierslieux validate`; bounded per case at {arguments.timeout:g} s an
 |---|---:|
 {rows}
 
-Most frequent reasons for rejection: {top}.
+Most frequent reasons for rejection: {top}. A refusal of the whole file (too large,
+unreadable) names the file, the limit and the size found instead of a key or a line.
 """
         write_section("fuzz_scenarios.py", markdown)
         print("\nwritten to benchmarks/RESULTS.md")
