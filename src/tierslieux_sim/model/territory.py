@@ -81,7 +81,9 @@ def territory_impacts(served_user_days: np.ndarray, commuting_days, t: dict) -> 
     in and converted to constant euros of the base year, and the monthly paths
     ``carbon_value_eur_per_tco2e_by_month`` and ``value_of_time_eur_per_hour_by_month``
     (see ``tierslieux_sim.territory.territory_parameters``)."""
-    commuting_days = np.broadcast_to(commuting_days, np.shape(served_user_days))
+    # either may vary by draw while the other does not (a fixed demand, an uncertain share)
+    commuting_days = np.broadcast_to(commuting_days, np.broadcast_shapes(
+        np.shape(served_user_days), np.shape(commuting_days)))
     km = km_avoided(commuting_days, t["avoided_round_trip_km"], t["car_share"])
     co2 = co2_avoided_tco2e(km, t["emission_factor_kgco2e_per_km"], t["rebound_rate"])
     hours = hours_saved(commuting_days, t["minutes_saved_per_user_day"])
