@@ -527,3 +527,39 @@ def test_bad_arguments_are_rejected(default, kwargs):
     arguments = {"draws": 10, "seed": 1} | kwargs
     with pytest.raises(ValueError):
         tl.simulate(default, **arguments)
+
+
+# --- non-finite outputs ------------------------------------------------------------------
+
+def test_a_run_whose_outputs_are_not_finite_is_an_error(default, monkeypatch):
+    """The engine checks every chunk: an infinity in a monthly variable (here injected into
+    the operator's net result of one month, after the model ran) or a NaN in an indicator
+    raises ResultsNotFinite naming it, instead of returning results."""
+    from tierslieux_sim import engine
+    from tierslieux_sim.finite import ResultsNotFinite
+
+    real_model, real_indicators = engine.run_model, engine.operator_indicators
+
+    def infinite_result(*arguments, **keywords):
+        accounts = real_model(*arguments, **keywords)
+        result = np.array(np.broadcast_to(accounts.net_result_eur, accounts.cash_eur.shape))
+        result[0, 5] = np.inf
+        accounts.net_result_eur = result
+        return accounts
+
+    monkeypatch.setattr(engine, "run_model", infinite_result)
+    with pytest.raises(ResultsNotFinite) as caught:
+        tl.simulate(default, draws=50, seed=1)
+    assert caught.value.variables == ["net_result_eur"]
+    monkeypatch.setattr(engine, "run_model", real_model)
+
+    def nan_indicator(*arguments, **keywords):
+        indicators = real_indicators(*arguments, **keywords)
+        indicators["operator_cash_at_horizon_eur"] = np.full_like(
+            indicators["operator_cash_at_horizon_eur"], np.nan)
+        return indicators
+
+    monkeypatch.setattr(engine, "operator_indicators", nan_indicator)
+    with pytest.raises(ResultsNotFinite) as caught:
+        tl.simulate(default, draws=50, seed=1)
+    assert "operator_cash_at_horizon_eur" in caught.value.variables

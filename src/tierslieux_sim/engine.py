@@ -10,6 +10,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .allocator import release_free_memory
+from .finite import check_finite_chunk
 from .i18n import message
 from .model import run_model
 from .model.accounts import draw_indicators
@@ -282,6 +283,7 @@ def simulate(
                                              (n_draws, n_months)),
             accounts.occupancy.served_user_days, scenario.site.open_days_per_month,
             scenario.public_support.population_inhabitants, n_draws))
+        check_finite_chunk(accounts, indicators)  # a NaN or an infinity is an error
         return accounts, indicators
 
     central = ResultsCollector(scenario, 1, keep="full")

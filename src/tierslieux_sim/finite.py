@@ -89,6 +89,26 @@ def check_finite_outputs(accounts: Any, indicators: Mapping[str, np.ndarray],
         raise ResultsNotFinite(bad, source)
 
 
+#: Monthly variables whose sum over the chunk is checked by :func:`check_finite_chunk`: those
+#: no per-draw indicator sums up (cash, subsidies, public money, the net cost, the territory
+#: impacts and occupancy by year already reach indicators, which are all checked).
+UNSUMMARISED_MONTHLY = ("net_result_eur", "depreciation_eur", "grants_released_eur",
+                        "interest_eur", "loan_repaid_eur", "cash_after_balancing_eur")
+
+
+def check_finite_chunk(accounts: Any, indicators: Mapping[str, np.ndarray],
+                       source: str = "simulation") -> None:
+    """The engine's guard on each chunk, cheap enough for every run: every per-draw indicator
+    (totals of cash, revenue, costs, subsidies, public money, the collectivity's net cost,
+    impacts…, in which a NaN or an infinity of a month propagates) and the monthly variables
+    no indicator sums (:data:`UNSUMMARISED_MONTHLY`) are finite; else
+    :class:`ResultsNotFinite`. :func:`check_finite_outputs` reads every variable."""
+    bad = non_finite_names(indicators.items())
+    bad += non_finite_names((name, getattr(accounts, name)) for name in UNSUMMARISED_MONTHLY)
+    if bad:
+        raise ResultsNotFinite(bad, source)
+
+
 def check_finite_results(results: Any) -> None:
     """Raise :class:`ResultsNotFinite` when finished :class:`~.results.Results` hold NaN or
     infinite values (the dataset or monthly means, the central case, the indicators)."""
@@ -104,5 +124,6 @@ def check_finite_results(results: Any) -> None:
         raise ResultsNotFinite(bad, results.scenario.meta.name)
 
 
-__all__ = ["MAY_BE_NON_FINITE", "RATIO_MARKS", "ResultsNotFinite", "check_finite_outputs",
+__all__ = ["MAY_BE_NON_FINITE", "RATIO_MARKS", "ResultsNotFinite", "check_finite_chunk",
+           "check_finite_outputs",
            "check_finite_results", "may_be_non_finite", "non_finite_names"]
