@@ -134,3 +134,32 @@ def test_workers_keep_large_arrays_on_the_heap_once(monkeypatch):
     assert module.tune_allocator() is True
     assert calls == [(-3, 256 * 1024 * 1024), (-1, 1024 * 1024 * 1024)]  # mmap, trim
     assert module.tune_allocator() is False and len(calls) == 2  # once per process
+
+
+def test_a_worker_killed_mid_sweep_leaves_the_table_of_a_serial_run(default):
+    """A Dask worker process killed (SIGKILL) while the sweep runs: the scheduler runs its
+    variants again elsewhere and the table is identical to a serial run's."""
+    import os
+    import signal
+    import threading
+    import time
+
+    grid = {"prices.day_pass_eur": [8, 10, 12, 14, 16, 18], "site.flex_desks": [8, 12]}
+    draws = 3_000
+    expected = sweep(default, grid, draws=draws, seed=SEED, kpis=KPIS)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        victim = next(iter(client.run(os.getpid).values()))  # a worker this test started
+        outcome: dict[str, pd.DataFrame] = {}
+        worker = threading.Thread(target=lambda: outcome.setdefault("table", sweep(
+            default, grid, draws=draws, seed=SEED, kpis=KPIS, client=client)))
+        worker.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(client.processing().values()):
+            time.sleep(0.02)
+        assert worker.is_alive(), "the sweep ended before a worker could be killed"
+        os.kill(victim, signal.SIGKILL)
+        worker.join(timeout=300)
+        assert not worker.is_alive()
+    pd.testing.assert_frame_equal(outcome["table"], expected)
