@@ -147,6 +147,8 @@ def test_choices_show_words_and_keep_codes():
                           if frame.proto.columns], ensure_ascii=False)
     for label in ("Travaux", "Mobilier", "Informatique", "DETR", "Selon le programme"):
         assert f'"label": "{label}"' in columns, label
+    # numbers in tables are written the browser's way too (the staff's FTE 0,75)
+    assert '"format": "localized"' in columns
     app.selectbox(key="lang").set_value("en").run()
     assert "Association or SCIC under a convention" in app.selectbox(
         key="w:structure.management_mode").options

@@ -301,7 +301,8 @@ def _column_config(item: type[BaseModel], language: str) -> dict[str, Any]:
         elif kind in ("int", "float"):
             config[column] = st.column_config.NumberColumn(
                 label, help=help_text or None, min_value=meta.minimum, max_value=meta.maximum,
-                step=1 if kind == "int" else None)
+                step=1 if kind == "int" else None,
+                format="localized")  # the browser's way: "0,75", "15 000" in French
         elif kind == "bool":
             config[column] = st.column_config.CheckboxColumn(label, help=help_text or None)
         elif kind == "choice":
