@@ -225,3 +225,18 @@ def test_switching_to_fixed_and_back_restores_the_range():
     app.radio(key=f"w:{path}#mode").set_value("range").run()
     assert app.session_state["data"]["prices"]["flex_membership_eur_per_month"] == before
     assert app.session_state["scenario"] == preset_scenario("default")
+
+
+def test_an_upload_that_is_not_utf8_is_refused_in_french_with_its_line():
+    """Bytes that are not UTF-8: the loader's French message with the line of the bad byte,
+    the file name shown cleaned, and the scenario kept."""
+    app = start()
+    before = app.session_state["scenario"]
+    app.file_uploader(key="upload").set_value(
+        ("bad\x1bname.toml", b"schema_version = 3\n[meta]\nname = \"\xe9t\xe9\"\n",
+         "application/toml")).run()
+    assert not app.exception
+    errors = " ".join(error.value for error in app.error)
+    assert "ligne 3" in errors and "UTF-8" in errors, errors
+    assert "\x1b" not in errors and "bad\\x1bname.toml" in errors
+    assert app.session_state["scenario"] == before

@@ -24,10 +24,11 @@ from ..formatting import format_eur, format_number, format_percent
 from ..i18n import LANGUAGES, current_language, message
 from ..report import build_report_html, pdf_available, report_pdf_bytes
 from ..results import Results
+from ..safe_text import clean
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.fields import field_meta
 from ..scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
-from ..scenario.limits import MAX_FILE_BYTES
+from ..scenario.limits import MAX_FILE_BYTES, decode
 from ..scenario.schema import Scenario, section_label
 from ..workbook import workbook_bytes
 from . import data as scenario_data
@@ -342,23 +343,19 @@ def _on_upload() -> None:
     if uploaded is None:  # the file was removed from the uploader: keep the scenario
         return
     language = st.session_state.get("lang", current_language())
+    name = clean(uploaded.name)  # a file name is shown: shortened, control characters escaped
     try:
         raw = uploaded.getvalue()
         problem = upload_problem(uploaded.name, raw, language)
         if problem is not None:
             st.session_state["upload_message"] = (
-                "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
-                + problem)
+                "error", message("ui.upload_failed", language, file=name) + "\n\n" + problem)
             return
-        text = raw.decode("utf-8")
-        scenario = parse_scenario_text(text, uploaded.name)
-    except UnicodeDecodeError:
-        st.session_state["upload_message"] = (
-            "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
-            + message("validation.file_encoding", language))
+        text = decode(raw, name)  # the size limit, then UTF-8 with the line of a bad byte
+        scenario = parse_scenario_text(text, name)
     except ScenarioError as error:
         st.session_state["upload_message"] = (
-            "error", message("ui.upload_failed", language, file=uploaded.name) + "\n\n"
+            "error", message("ui.upload_failed", language, file=name) + "\n\n"
             + error.report(language).replace("\n", "\n\n"))
     else:
         load_into_session(scenario)
@@ -755,12 +752,13 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
         if problem is not None:
             st.error(problem)
             continue
+        name = clean(uploaded.name)
         try:
-            loaded = parse_scenario_text(uploaded.getvalue().decode("utf-8"), uploaded.name)
-        except (ScenarioError, UnicodeDecodeError) as error:
-            st.error(error.report(language) if isinstance(error, ScenarioError) else str(error))
+            loaded = parse_scenario_text(decode(uploaded.getvalue(), name), name)
+        except ScenarioError as error:  # encoding errors too, in the reader's language
+            st.error(error.report(language))
             continue
-        compared[uploaded.name] = scenario_to_toml(loaded)
+        compared[name] = scenario_to_toml(loaded)
     for variant in list(variants):
         if st.button(message("ui.remove", language, name=variant), key=f"remove:{variant}"):
             del variants[variant]
