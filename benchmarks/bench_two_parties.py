@@ -97,7 +97,9 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, default "
         f"scenario, {DRAWS:,} draws, {arguments.runs} runs a side alternating in one process "
         f"(large arrays on the heap). Baseline: commit {BASELINE}, the last before the "
-        "operator's and the collectivity's accounts were split, imported from a copy.",
+        "operator's and the collectivity's accounts were split, imported from a copy. This "
+        "tree also holds what came after the split (the per-chunk finiteness check of "
+        "issue 13, the socio-economic appraisal of issue 16).",
         "",
         "| code | median [s] | min [s] | max [s] | runs |",
         "|---|---:|---:|---:|---:|",

@@ -190,8 +190,9 @@ class InvestmentFlows:
     renewals_depreciation_eur: np.ndarray
     works_month: int
 
-    @property
+    @cached_property
     def grants_eur(self) -> np.ndarray:
+        """Every grant received [€/month] (read by both parties' accounts: summed once)."""
         return sum(self.grants_by_line_eur.values(), np.zeros((1, self.paid_eur.shape[1])))
 
 
