@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard_apptest import metric, start
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
+from tierslieux_sim.i18n import message
 
 PAGES = ("results", "inputs", "financing", "territory", "sensitivity", "compare")
 
@@ -155,8 +156,12 @@ def test_territory_page_shows_impacts_and_the_balance():
     assert metric(app, "CO2 évité sur 10 ans").endswith("tCO2e")
     assert metric(app, "Bilan socio-économique actualisé").endswith("€")
     charts = {chart.key for chart in app.get("plotly_chart")}
-    assert {"chart:co2_avoided", "chart:socio_economic_balance"} <= charts
+    assert {"chart:co2_avoided", "chart:socio_economic_balance",
+            "chart:appraisal_decomposition"} <= charts
     assert any("bilan socio-économique actualisé" in c.value for c in app.caption)
+    # the page says what the appraisal counts, what it does not, and why (issue 16)
+    counted = message("plot.territory.appraisal_counted", "fr")
+    assert counted in [block.value for block in app.markdown]
 
 
 def test_compare_pins_variants_on_common_draws():
