@@ -156,8 +156,7 @@ def test_territory_page_shows_impacts_and_the_balance():
     assert metric(app, "CO2 évité sur 10 ans").endswith("tCO2e")
     assert metric(app, "Bilan socio-économique actualisé").endswith("€")
     charts = {chart.key for chart in app.get("plotly_chart")}
-    assert {"chart:co2_avoided", "chart:socio_economic_balance",
-            "chart:appraisal_decomposition"} <= charts
+    assert {"chart:co2_avoided", "chart:socio_economic_balance"} <= charts  # item by item
     assert any("bilan socio-économique actualisé" in c.value for c in app.caption)
     # the page says what the appraisal counts, what it does not, and why (issue 16)
     counted = message("plot.territory.appraisal_counted", "fr")

@@ -55,8 +55,6 @@ def page_territory(draws: int, seed: int, language: str) -> Scenario:
          plots_territory.reading_socio_economic_balance(results, language=language),
          "chart:socio_economic_balance"),
     ])
-    # what the appraisal counts, what it does not and why, next to its item-by-item chart
+    # what the appraisal counts, what it does not and why, under its item-by-item chart
     st.markdown(message("plot.territory.appraisal_counted", language))
-    st.plotly_chart(plots_territory.appraisal_decomposition_chart(results, language=language),
-                    key="chart:appraisal_decomposition", config={"displayModeBar": False})
     return scenario
