@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..scenario.distributions import _Distribution
-from ..scenario.errors import Problem, ScenarioError
 from ..scenario.edits import (  # noqa: F401
     probable_value,
     prune_correlations,
     scenario_data,
     with_probable_value,  # noqa: F401
 )
+from ..scenario.errors import Problem, ScenarioError
 from ..scenario.fields import field_meta
 from ..scenario.files import scenario_from_dict
 
