@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .model.parties import BUDGET_LINES, budget_year_ranges
 from .model.public_money import FUNDERS, KINDS, source_indicator
 from .notices import Notice
 from .rules import RuleCheck, check_rules, funding_reference, rule_notices
@@ -243,9 +244,12 @@ class Results:
         """The budget (calendar) years of the horizon, from the opening year (the first and
         last may be partial)."""
         first = int(self.scenario.simulation.opening_month[:4])
-        count = sum(1 for name in self.indicators
-                    if name.startswith("net_cost_") and name[9:13].isdigit() and len(name) == 17)
-        return list(range(first, first + count))
+        return list(range(first, first + len(self._budget_year_ranges())))
+
+    def _budget_year_ranges(self) -> list[tuple[int, int]]:
+        """Month ranges of the budget years: those the model's indicators are built on."""
+        return budget_year_ranges(self.scenario.horizon_months,
+                                  int(self.scenario.simulation.opening_month[5:7]) - 1)
 
     def collectivity_cost_by_budget_year(self) -> pd.DataFrame:
         """The net cost to the collectivity per budget year, in cash paid [€]: one row per
@@ -254,13 +258,10 @@ class Results:
         central case); ``months`` in the year within the horizon. Costs are positive,
         receipts (grants, FCTVA, rent) negative; P50s of the sections do not add up to the
         P50 of the net cost."""
-        opening_month = int(self.scenario.simulation.opening_month[5:7])
         rows = []
-        for index, year in enumerate(self.budget_years):
-            row: dict[str, float] = {"budget_year": year}
-            months = 12 - (opening_month - 1) if index == 0 else 12
-            elapsed = (12 - (opening_month - 1)) + 12 * (index - 1) if index else 0
-            row["months"] = min(months, self.scenario.horizon_months - elapsed)
+        for year, (start, stop) in zip(self.budget_years, self._budget_year_ranges(),
+                                       strict=True):
+            row: dict[str, float] = {"budget_year": year, "months": stop - start}
             for section, name in (("investment", f"net_cost_investment_{year}_eur"),
                                   ("operating", f"net_cost_operating_{year}_eur")):
                 p50, p80 = np.quantile(self.indicators[name].to_numpy(), [0.5, 0.8])
@@ -278,15 +279,10 @@ class Results:
         [€, costs positive, receipts negative], with a ``section`` column (``investment`` or
         ``operating``): the central case (``statistic="central"``) or the mean over draws
         (``"mean"``, also in summary mode)."""
-        from .model.parties import BUDGET_LINES
-
         source = self.central if statistic == "central" else self.monthly_mean
-        lines = source["collectivity_budget_eur"]
-        years = source["month"].dt.year
-        table = lines.groupby(years.rename("budget_year")).sum("month").to_pandas()
-        table = table.T if "budget_line" not in table.index.names else table
-        if table.index.name != "budget_line":
-            table = table.T
+        years = source["month"].dt.year.rename("budget_year")
+        table = (source["collectivity_budget_eur"].groupby(years).sum("month")
+                 .transpose("budget_line", "budget_year").to_pandas())
         table.insert(0, "section", [BUDGET_LINES[line] for line in table.index])
         return table
 
