@@ -4,9 +4,12 @@ server this test starts on 127.0.0.1 and stops (by PID) afterwards."""
 from __future__ import annotations
 
 import shutil
+from functools import partial
 
 import pytest
 
+from dashboard_browser import CARD
+from dashboard_browser import wait_until_idle as _wait_until_idle
 from tierslieux_sim import load_scenario, preset_scenario, scenario_to_toml
 from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
@@ -16,7 +19,9 @@ if shutil.which(CHROMIUM_PATH) is None:  # .ci/run installs it; say so plainly i
     pytest.fail(f"{CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)",
                 pytrace=False)
 
-CARD = '[data-testid="stMetricValue"]'
+
+#: This file's runs settle over 1.5 s of quiet, at most 40 times.
+wait_until_idle = partial(_wait_until_idle, quiet_ms=1500, rounds=40)
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +36,6 @@ def page():
         page.wait_for_selector(CARD)
         yield page
         browser.close()
-
-
-def wait_until_idle(page, quiet_ms: int = 1500) -> None:
-    """Until the run marker (the app's last element, counting runs) stops changing."""
-    page.wait_for_selector("#tl-run-marker", state="attached")
-    last = None
-    for _ in range(40):
-        # all markers: two are on the page while a run ends (text_content() of the locator
-        # then failed on Playwright's strict mode)
-        count = page.locator("#tl-run-marker").all_text_contents()
-        if count == last:
-            return
-        last = count
-        page.wait_for_timeout(quiet_ms)
 
 
 def first_card(page) -> str:

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from dashboard_browser import CARD, SIDEBAR, wait_until_idle
 from tierslieux_sim.scenario.limits import MAX_FILE_BYTES
 from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
@@ -19,8 +20,6 @@ if shutil.which(CHROMIUM_PATH) is None:  # .ci/run installs it; say so plainly i
     pytest.fail(f"{CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)",
                 pytrace=False)
 
-CARD = '[data-testid="stMetricValue"]'
-SIDEBAR = '[data-testid="stSidebar"]'
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 #: Streamlit's own English, which an official must not meet.
@@ -47,18 +46,6 @@ def open_page(browser_and_url, viewport):
     page.wait_for_selector(".js-plotly-plot")
     wait_until_idle(page)
     return context, page
-
-
-def wait_until_idle(page, quiet_ms: int = 1200) -> None:
-    """Until the run marker (the app's last element, counting runs) stops changing."""
-    page.wait_for_selector("#tl-run-marker", state="attached")
-    last = None
-    for _ in range(60):
-        count = page.locator("#tl-run-marker").all_text_contents()  # two while a run ends
-        if count == last:
-            return
-        last = count
-        page.wait_for_timeout(quiet_ms)
 
 
 def go_to(page, label: str) -> None:

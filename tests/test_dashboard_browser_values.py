@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from dashboard_browser import CARD, SIDEBAR, wait_until_idle
 from tierslieux_sim import load_scenario, preset_scenario
 from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
@@ -18,8 +19,6 @@ if shutil.which(CHROMIUM_PATH) is None:  # .ci/run installs it; say so plainly i
     pytest.fail(f"{CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)",
                 pytrace=False)
 
-CARD = '[data-testid="stMetricValue"]'
-SIDEBAR = '[data-testid="stSidebar"]'
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +41,6 @@ def page(browser_and_url):
     wait_until_idle(page)
     yield page
     context.close()
-
-
-def wait_until_idle(page, quiet_ms: int = 1200) -> None:
-    """Until the run marker (the app's last element, counting runs) stops changing."""
-    page.wait_for_selector("#tl-run-marker", state="attached")
-    last = None
-    for _ in range(60):
-        count = page.locator("#tl-run-marker").all_text_contents()  # two while a run ends
-        if count == last:
-            return
-        last = count
-        page.wait_for_timeout(quiet_ms)
 
 
 def rerun_after(page, action) -> None:
