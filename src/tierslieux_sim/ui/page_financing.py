@@ -168,6 +168,18 @@ def table_as_items(table: pd.DataFrame, omit: str = "") -> list[str]:
     return items
 
 
+def table_or_sentences(table: pd.DataFrame, key: str, omit: str = "") -> None:
+    """``table`` on a wide screen (without its index when it is a plain range; else the
+    index is its first column) and, on a phone, its rows as sentences
+    (:func:`table_as_items`, cells reading ``omit`` left out)."""
+    plain_index = isinstance(table.index, pd.RangeIndex)
+    rows = table if plain_index else table.reset_index()
+    narrow_screen_alternative(
+        lambda: st.table(table, hide_index=True) if plain_index else st.table(table),
+        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(rows, omit))),
+        key)
+
+
 def public_money_table(results: Results, language: str) -> pd.DataFrame:
     """Mean public money by funder (rows) and kind (columns), formatted."""
     table = results.public_money_table()
@@ -227,11 +239,7 @@ def page_financing(draws: int, seed: int, language: str) -> Scenario:
     for notice in results.notices:
         if notice.code.startswith("rule_"):
             st.warning(notice.text(language))
-    rules = rule_checks_table(results, language)
-    narrow_screen_alternative(
-        lambda: st.table(rules, hide_index=True),
-        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(rules))),
-        "tl_rules")
+    table_or_sentences(rule_checks_table(results, language), "tl_rules")
 
     st.subheader(message("ui.financing.collectivity_budget", language))
     choice = st.radio(message("ui.financing.statistic", language), ["central", "mean"],
@@ -239,22 +247,15 @@ def page_financing(draws: int, seed: int, language: str) -> Scenario:
                       format_func=lambda option: message(f"workbook.budget_statistic.{option}",
                                                          language))
     budget = collectivity_budget_table(results, language, choice)
-    by_year = budget_by_year(budget, language)
-    narrow_screen_alternative(
-        lambda: st.table(by_year),
-        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(
-            by_year.reset_index(), omit=format_eur(0.0, 0, language)))),
-        "tl_budget")
+    table_or_sentences(budget_by_year(budget, language), "tl_budget",
+                       omit=format_eur(0.0, 0, language))
     st.caption(message("headline.definition_net_cost", language))
     st.table(reconciliation_table(results, language))
     st.caption(message("ui.financing.reconciliation_caption", language))
 
     st.subheader(message("ui.financing.plan", language))
     plan, caption = financing_plan_table(results, language)
-    narrow_screen_alternative(
-        lambda: st.table(plan, hide_index=True),
-        lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(plan))),
-        "tl_plan")
+    table_or_sentences(plan, "tl_plan")
     st.caption(caption)
 
     charts_in_two_columns([
@@ -266,12 +267,8 @@ def page_financing(draws: int, seed: int, language: str) -> Scenario:
          "chart:public_money_by_funder"),
     ])
     with st.expander(message("ui.financing.by_funder_and_kind", language), expanded=False):
-        by_funder = public_money_table(results, language)
-        narrow_screen_alternative(
-            lambda: st.table(by_funder),
-            lambda: st.markdown("\n".join(f"- {item}" for item in table_as_items(
-                by_funder.reset_index(), omit=format_eur(0.0, 0, language)))),
-            "tl_by_funder")
+        table_or_sentences(public_money_table(results, language), "tl_by_funder",
+                           omit=format_eur(0.0, 0, language))
         volunteer = results.indicators.get("volunteer_time_eur")
         if volunteer is not None and float(volunteer.max()) > 0:
             st.caption(message("ui.financing.volunteer", language,
