@@ -15,15 +15,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..safe_text import clean, shown
-from ..scenario.distributions import _Distribution
-from ..scenario.edits import prune_correlations, scenario_data, with_probable_value
-from ..scenario.fields import size_limit
-from ..scenario.files import scenario_from_dict
-from ..scenario.paths import get_path, set_path
-from ..scenario.schema import Scenario
-from .errors import AnalysisError
-from .labels import leaf_meta
+from tierslieux_sim.core.safe_text import clean, shown
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.edits import prune_correlations, scenario_data, with_probable_value
+from tierslieux_sim.scenario.fields import size_limit
+from tierslieux_sim.scenario.files import scenario_from_dict
+from tierslieux_sim.scenario.labels import leaf_meta
+from tierslieux_sim.scenario.paths import get_path, set_path
+from tierslieux_sim.scenario.schema import Scenario
 
 
 def check_path(scenario: Scenario, path: str) -> None:

@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..engine import simulate
-from ..i18n import current_language, message
-from ..results import Results
-from ..scenario.files import load_scenario
-from ..scenario.schema import Scenario
-from .errors import AnalysisError
-from .outputs import Output, default_kpis, parse_output
+from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import Output, default_kpis, parse_output
+from tierslieux_sim.engine.pipeline import simulate
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.scenario.files import load_scenario
+from tierslieux_sim.scenario.schema import Scenario
 
 DEFAULT_COMPARE_DRAWS = 10_000
 DEFAULT_RESAMPLES = 500

@@ -34,14 +34,14 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from ..engine import _resolve_seed
-from ..i18n import current_language, message
-from ..scenario.paths import uncertain_leaves
-from ..scenario.schema import Scenario
-from .errors import AnalysisError
-from .evaluate import award_inputs, central_inputs, draw_inputs, evaluate_inputs
-from .labels import format_award, format_value, input_label, input_unit, is_award_path
-from .outputs import Output, parse_output
+from tierslieux_sim.analysis.chosen_inputs import award_inputs, central_inputs, draw_inputs, evaluate_inputs
+from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import Output, parse_output
+from tierslieux_sim.engine.pipeline import _resolve_seed
+from tierslieux_sim.scenario.labels import format_award, format_value, input_label, input_unit, is_award_path
+from tierslieux_sim.scenario.paths import uncertain_leaves
+from tierslieux_sim.scenario.schema import Scenario
 
 #: Quantiles of an input's swing.
 SWING_QUANTILES = (0.10, 0.90)

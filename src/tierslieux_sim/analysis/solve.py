@@ -39,18 +39,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..engine import _resolve_seed, simulate
-from ..formatting import format_number
-from ..i18n import current_language, message
-from ..safe_text import clean
-from ..scenario.distributions import _Distribution
-from ..scenario.edits import probable_value
-from ..scenario.paths import get_path
-from ..scenario.schema import Scenario
-from .edits import apply_changes, check_path, field_bounds, is_integer_field
-from .errors import AnalysisError
-from .labels import RATE_UNITS, format_value, input_label, input_unit
-from .outputs import Output, parse_output
+from tierslieux_sim.analysis.changes import apply_changes, check_path, field_bounds, is_integer_field
+from tierslieux_sim.core.formatting import format_number
+from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import Output, parse_output
+from tierslieux_sim.engine.pipeline import _resolve_seed, simulate
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.edits import probable_value
+from tierslieux_sim.scenario.labels import RATE_UNITS, format_value, input_label, input_unit
+from tierslieux_sim.scenario.paths import get_path
+from tierslieux_sim.scenario.schema import Scenario
 
 DEFAULT_SOLVE_DRAWS = 2_000
 GRID_POINTS = 9

@@ -30,20 +30,20 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..allocator import keep_large_arrays_on_the_heap
-from ..engine import _resolve_seed, simulate
-from ..i18n import message
-from ..notices import TiersLieuxWarning
-from ..safe_text import clean
-from ..scenario.edits import scenario_data
-from ..scenario.errors import ScenarioError
-from ..scenario.files import scenario_from_dict
-from ..scenario.limits import parse_toml, read_text
-from ..scenario.schema import Scenario
-from .compare import ScenarioLike, _load, variant_names
-from .edits import apply_changes, check_path
-from .errors import AnalysisError
-from .outputs import default_kpis, parse_output
+from tierslieux_sim.analysis.changes import apply_changes, check_path
+from tierslieux_sim.analysis.compare import ScenarioLike, _load, variant_names
+from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.core.notices import TiersLieuxWarning
+from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import default_kpis, parse_output
+from tierslieux_sim.engine.pipeline import _resolve_seed, simulate
+from tierslieux_sim.scenario.edits import scenario_data
+from tierslieux_sim.scenario.errors import ScenarioError
+from tierslieux_sim.scenario.files import scenario_from_dict
+from tierslieux_sim.scenario.limits import parse_toml, read_text
+from tierslieux_sim.scenario.schema import Scenario
 
 DEFAULT_SWEEP_DRAWS = 2_000
 #: Most variants one sweep runs (a grid's cartesian product grows fast: 5 paths of 7 values
@@ -123,7 +123,7 @@ def load_changes(path: str | Path) -> list[dict[str, Any]]:
 
 def tune_allocator() -> bool:
     """Keep the model's large arrays on the heap in this worker process (see
-    :mod:`tierslieux_sim.allocator`). Dask's nannies start workers with
+    :mod:`tierslieux_sim.core.allocator`). Dask's nannies start workers with
     ``MALLOC_TRIM_THRESHOLD_`` set, which turns off glibc's dynamic thresholds: every large
     array was then mapped afresh and one variant ran 3.5 times slower."""
     return keep_large_arrays_on_the_heap()

@@ -8,7 +8,7 @@ import math
 import re
 from datetime import date
 
-from .i18n import current_language
+from tierslieux_sim.core.i18n import current_language
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"

@@ -6,8 +6,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from .formatting import format_eur, format_percent
-from .i18n import current_language, message
+from tierslieux_sim.core.formatting import format_eur, format_percent
+from tierslieux_sim.core.i18n import current_language, message
 
 
 class TiersLieuxWarning(UserWarning):

@@ -5,9 +5,10 @@ tolerance at 95 % (the "convergence" stop of commercial Monte Carlo tools).
 :data:`INITIAL_DRAWS` and, while a headline statistic's 95 % Monte Carlo interval is wider
 than allowed, grows the number of draws to what the worst statistic needs (half-widths shrink
 like ``1/√n``), by a factor between 1.5 and 4, rounded up to whole blocks of 1,024 draws, up
-to ``max_draws``. Each step is an ordinary run with the same seed, so the result is *exactly*
-``simulate(scenario, draws=results.draws, seed=results.seed)``; the steps before the last are
-run in summary mode, so the whole costs about 1.5 to 2.5 times the last run.
+to ``max_draws``. Each step *extends* the run: the new draws are added to those already
+evaluated (draws are keyed by seed, input and block, so draw ``i`` is the same whatever the
+steps), and the result is *exactly* ``simulate(scenario, draws=results.draws,
+seed=results.seed)`` at the cost of one run of that size.
 
 Tolerance: for a probability, an absolute half-width (``0.01`` = ±1 point); for an amount or
 a rate, a half-width relative to the statistic's value (``0.01`` = ±1 %), where the value is
@@ -25,11 +26,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..notices import Notice, emit
-from ..results import Results
-from ..sampling import BLOCK_DRAWS
-from ..scenario.schema import Scenario
-from .outputs import default_kpis
+from tierslieux_sim.core.notices import Notice, emit
+from tierslieux_sim.engine.collect import ResultsCollector, collect
+from tierslieux_sim.engine.inputs import plan_inputs
+from tierslieux_sim.engine.outputs import default_kpis
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.engine.runs import (
+    _resolve_seed,
+    central_collector,
+    check_run_arguments,
+    evaluate_draws,
+    progress_bar,
+    run_notices,
+)
+from tierslieux_sim.engine.sampling import BLOCK_DRAWS
+from tierslieux_sim.scenario.schema import Scenario
 
 INITIAL_DRAWS = 2 * BLOCK_DRAWS
 DEFAULT_MAX_DRAWS = 256 * BLOCK_DRAWS
@@ -78,8 +89,6 @@ def simulate_auto(scenario: Scenario, tolerance: float | None = None, *, seed: A
                   initial_draws: int = INITIAL_DRAWS, max_draws: int = DEFAULT_MAX_DRAWS,
                   confidence_level: float = 0.95) -> Results:
     """Simulate with as many draws as the headline statistics need (module docstring)."""
-    from ..engine import _resolve_seed, simulate  # here: the engine imports this module
-
     tolerance = DEFAULT_TOLERANCE if tolerance is None else float(tolerance)
     if not tolerance > 0:
         raise ValueError(f"tolerance must be positive, got {tolerance!r}")
@@ -87,17 +96,26 @@ def simulate_auto(scenario: Scenario, tolerance: float | None = None, *, seed: A
         raise ValueError("initial_draws and max_draws must be positive")
     seed_value = _resolve_seed(seed)
     draws = min(int(initial_draws), int(max_draws))
-    while True:
-        results = simulate(scenario, draws=draws, seed=seed_value, sampling=sampling,
-                           chunk_draws=chunk_draws, keep="summary", progress=progress)
-        table = convergence_table(results, tolerance, statistics, confidence_level)
-        converged = bool(table["converged"].all())
-        if converged or draws >= max_draws:
-            break
-        draws = _next_draws(draws, table, int(max_draws))
-    if keep != "summary":
-        results = simulate(scenario, draws=draws, seed=seed_value, sampling=sampling,
-                           chunk_draws=chunk_draws, keep=keep, progress=progress)
+    chunk_size = check_run_arguments(draws, sampling, keep, chunk_draws)
+    plan = plan_inputs(scenario)
+    notices = run_notices(plan, sampling)
+    central = central_collector(scenario, plan)
+    collector = ResultsCollector(scenario, draws, keep=keep)
+    done = 0
+    with progress_bar(draws, progress) as bar:
+        while True:
+            evaluate_draws(scenario, plan, collector, seed_value, done, draws, sampling,
+                           chunk_size, bar.update)
+            done = draws
+            results = collect(scenario, collector, central, seed=seed_value,
+                              sampling=sampling, keep=keep, notices=list(notices))
+            table = convergence_table(results, tolerance, statistics, confidence_level)
+            converged = bool(table["converged"].all())
+            if converged or draws >= max_draws:
+                break
+            draws = _next_draws(draws, table, int(max_draws))
+            collector.grow(draws)
+            bar.total = draws
     context = {"draws": draws, "tolerance": f"{tolerance:g}"}
     results.notices.append(Notice("auto_draws", context))
     if not converged:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import message
+from tierslieux_sim.core.i18n import message
 
 
 class AnalysisError(ValueError):

@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .scenario.errors import Problem, ScenarioError
+from tierslieux_sim.engine.collect import monthly_arrays
+from tierslieux_sim.engine.results import LINE_VARIABLES
+from tierslieux_sim.scenario.errors import Problem, ScenarioError
 
 #: Per-draw indicators that may be infinite or NaN by definition (see the module docstring).
 MAY_BE_NON_FINITE = ("autonomy_month", "full_cost_autonomy_month")
@@ -77,11 +79,9 @@ def check_finite_outputs(accounts: Any, indicators: Mapping[str, np.ndarray],
     totals (own revenue, operating costs, users…) are, and a NaN or an infinity in a line
     reaches its total; so the check reads about half the values (a fifth of the model's time
     on the default scenario)."""
-    from .results import LINE_VARIABLES, _monthly_arrays  # the variables Results keeps
-
     n_draws = max((np.shape(values)[0] for values in indicators.values()), default=1)
     n_months = np.shape(accounts.cash_eur)[-1]
-    arrays = _monthly_arrays(accounts, (n_draws, n_months))
+    arrays = monthly_arrays(accounts, (n_draws, n_months))
     bad = non_finite_names((name, array) for name, (array, _lines) in arrays.items()
                            if name not in LINE_VARIABLES)
     bad += non_finite_names(indicators.items())

@@ -18,6 +18,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from tierslieux_sim.core.i18n import current_language
+from tierslieux_sim.core.notices import TiersLieuxWarning
+from tierslieux_sim.engine.collect import monthly_arrays
+from tierslieux_sim.engine.evaluate import evaluate
+from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
+from tierslieux_sim.engine.runs import DEFAULT_CHUNK_DRAWS, DEFAULT_SUMMARY_CHUNK_DRAWS
+
 #: Most draws accepted by the command line, whatever the mode (a bound on time, too).
 MAX_DRAWS = 10_000_000
 #: Share of the available memory a run may take (the rest: the system, other programs,
@@ -42,22 +49,17 @@ INDICATOR_VALUES_PER_DRAW = 120
 def values_per_draw_and_month(scenario: Any) -> int:
     """How many float values a full run keeps per draw and month: every monthly variable and
     every line of a line variable, counted on the central case of a one-draw run."""
-    from .engine import simulate
-    from .notices import TiersLieuxWarning
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TiersLieuxWarning)
-        results = simulate(scenario, draws=1, seed=0, keep="summary")
+        accounts, _indicators = evaluate(scenario, central_input_values(plan_inputs(scenario)))
     months = scenario.horizon_months
-    return max(1, sum(int(variable.size) for variable in results.central.data_vars.values())
-               // months)
+    arrays = monthly_arrays(accounts, (1, months))
+    return max(1, sum(int(array.size) for array, _lines in arrays.values()) // months)
 
 
 def run_bytes(scenario: Any, draws: int, keep: str = "full", chunk_draws: int | None = None,
               values_per_month: int | None = None) -> int:
     """Bytes a run of ``draws`` draws needs at its peak (an estimate, on the high side)."""
-    from .engine import DEFAULT_CHUNK_DRAWS, DEFAULT_SUMMARY_CHUNK_DRAWS
-
     months = scenario.horizon_months
     per_month = values_per_draw_and_month(scenario) if values_per_month is None \
         else values_per_month
@@ -119,8 +121,6 @@ def max_full_draws(scenario: Any, limit_bytes: int, values_per_month: int | None
     """The most draws a ``keep="full"`` run of ``scenario`` can keep within ``limit_bytes``."""
     per_month = values_per_draw_and_month(scenario) if values_per_month is None \
         else values_per_month
-    from .engine import DEFAULT_CHUNK_DRAWS
-
     fixed = BASE_BYTES + (DEFAULT_CHUNK_DRAWS * scenario.horizon_months * per_month
                           * CHUNK_WORKING_FACTOR * VALUE_BYTES)  # the program and one chunk
     per_draw = (scenario.horizon_months * per_month * AFTER_RUN_FACTOR
@@ -130,8 +130,6 @@ def max_full_draws(scenario: Any, limit_bytes: int, values_per_month: int | None
 
 def format_bytes(size: float, language: str | None = None) -> str:
     """``1,5 Go`` / ``1.5 GB`` (decimal units, as file managers show them)."""
-    from .i18n import current_language
-
     language = language or current_language()
     units = ("o", "ko", "Mo", "Go", "To", "Po") if language == "fr" else (
         "B", "kB", "MB", "GB", "TB", "PB")

@@ -28,12 +28,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..formatting import format_eur, format_number
-from ..i18n import current_language, has_message, message
-from ..results import Results
-from ..scenario.schema import Scenario
-from .errors import AnalysisError
-from .labels import format_value
+from tierslieux_sim.core.formatting import format_eur, format_number
+from tierslieux_sim.core.i18n import current_language, has_message, message
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.evaluate import evaluate
+from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.model.public_money import FUNDERS, KINDS
+from tierslieux_sim.scenario.files import default_scenario
+from tierslieux_sim.scenario.labels import format_value
+from tierslieux_sim.scenario.schema import Scenario
 
 PROBABILITY = "probability"
 CENTRAL = "central"
@@ -208,8 +212,6 @@ def indicator_label(indicator: str, language: str | None = None) -> str:
     """What a per-draw indicator (or a probability row of :meth:`Results.summary`) is, in
     words: ``Subvention d'équilibre de l'année 3``, ``Argent public — Subventions
     d'investissement — État``; the name itself when the catalogue has no label."""
-    from ..model.public_money import FUNDERS, KINDS
-
     language = language or current_language()
     probability = _AUTONOMY_OR_NEGATIVE.match(indicator)
     if probability:
@@ -243,15 +245,13 @@ def indicator_label(indicator: str, language: str | None = None) -> str:
 
 @lru_cache(maxsize=8)
 def _indicator_names(horizon_years: int) -> tuple[str, ...]:
-    """Indicator columns of a run with this horizon (from a one-draw run of the default
+    """Indicator columns of a run with this horizon (from the central case of the default
     scenario: columns depend on the engine and the horizon, not on the scenario's values)."""
-    from ..engine import simulate
-    from ..scenario.files import default_scenario
-
     base = default_scenario()
     scenario = base.model_copy(update={"simulation": base.simulation.model_copy(
         update={"horizon_years": horizon_years})})
-    return tuple(simulate(scenario, draws=1, seed=0, keep="summary").indicators.columns)
+    _accounts, indicators = evaluate(scenario, central_input_values(plan_inputs(scenario)))
+    return tuple(indicators)
 
 
 def indicator_names(scenario: Scenario) -> tuple[str, ...]:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .notices import Notice, Quantity
-from .reference import reference_value
+from tierslieux_sim.core.notices import Notice, Quantity
+from tierslieux_sim.core.reference import reference_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,7 +110,7 @@ def fabrique_rule_for_year(year: int) -> dict[str, Any] | None:
 
 
 def _fabrique_period_keys() -> list[str]:
-    from .reference import reference_table
+    from tierslieux_sim.core.reference import reference_table
 
     return [key for key in reference_table() if key.startswith("fabrique_de_territoire.periods.")]
 

@@ -24,22 +24,26 @@ import plotly.graph_objects as go
 import plotly.offline
 from pydantic import BaseModel
 
-from . import __version__, plots, plots_analysis, plots_financing, plots_territory, report_note
-from . import headline as headline_view
-from .analysis.labels import format_value, input_label, input_unit
-from .analysis.outputs import parse_output
-from .analysis.sensitivity import Tornado, sensitivity, swing_inputs
-from .formatting import (
+from tierslieux_sim import __version__
+from tierslieux_sim.analysis.sensitivity import Tornado, sensitivity, swing_inputs
+from tierslieux_sim.core.formatting import (
     format_eur,
     format_number,
     format_percent,
     keep_with_punctuation,
 )
-from .i18n import current_language, message
-from .results import Results
-from .scenario.fields import unit_text
-from .scenario.paths import get_path, uncertain_leaves
-from .scenario.sources import source_of
+from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.engine.outputs import parse_output
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.faces import report_note
+from tierslieux_sim.faces.result_files import write_results
+from tierslieux_sim.scenario.fields import unit_text
+from tierslieux_sim.scenario.labels import format_value, input_label, input_unit
+from tierslieux_sim.scenario.paths import get_path, uncertain_leaves
+from tierslieux_sim.scenario.sources import source_of
+from tierslieux_sim.views import headline as headline_view
+from tierslieux_sim.views import plots, plots_analysis, plots_financing, plots_territory
+from tierslieux_sim.views.financing_plan import financing_plan
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 #: What ``write_report`` writes, by file name extension.
@@ -243,7 +247,7 @@ def _chart_html(figure, reading: str) -> str:
 
 
 def _financing(results: Results, language: str, figures: list[ReportFigure]) -> str:
-    plan = results.financing_plan()
+    plan = financing_plan(results)
     rows = []
     for line, row in plan.iterrows():
         if row["kind"] == "grant":
@@ -301,7 +305,7 @@ def _award_sentences(results: Results, drivers: Tornado, language: str) -> list[
     won)."""
     scenario = results.scenario
     bars = {bar.path: bar for bar in drivers.bars if bar.is_award}
-    plan = results.financing_plan()
+    plan = financing_plan(results)
     grant_amounts = plan.loc[plan["kind"] == "grant", "amount_eur"].to_numpy()
     sentences = []
     items: list[tuple[str, Any, str]] = [(f"investment.grants[{i}].award", grant,
@@ -628,7 +632,7 @@ def write_report(results: Results, path: str | Path, language: str | None = None
                  chromium: str = CHROMIUM_PATH,
                  variants: Sequence[report_note.Variant] | None = None) -> Path:
     """Write the report as ``.html``, ``.pdf`` printed with headless chromium, or ``.xlsx``
-    (the workbook of :mod:`tierslieux_sim.workbook`, for the finance department);
+    (the workbook of :mod:`tierslieux_sim.faces.workbook`, for the finance department);
     ``variants`` (name, results) are compared on the first page.
 
     When the PDF cannot be made (no chromium, or it failed), the HTML is written next to the
@@ -638,7 +642,7 @@ def write_report(results: Results, path: str | Path, language: str | None = None
     if suffix not in REPORT_SUFFIXES:
         raise ValueError(message("report.bad_suffix", language, found=path.suffix or path))
     if suffix == ".xlsx":
-        return results.to_file(path, language)
+        return write_results(results, path, language)
     text = build_report_html(results, language, variants)
     if suffix == ".html":
         path.write_text(text, encoding="utf-8")

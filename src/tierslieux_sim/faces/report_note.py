@@ -1,20 +1,20 @@
 """The content of the report's first page, a one-page note for the council: the headline of
-:mod:`tierslieux_sim.headline` (not recomputed here), who pays by funder level, the pinned
+:mod:`tierslieux_sim.views.headline` (not recomputed here), who pays by funder level, the pinned
 variants side by side, the conditions that decide the result (the first bars of the
 central-case tornado of the collectivity's net cost) and a proposed wording for the
-deliberation. Text and rows only, in the reader's language; :mod:`tierslieux_sim.report`
+deliberation. Text and rows only, in the reader's language; :mod:`tierslieux_sim.faces.report`
 lays them out in HTML."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .analysis.labels import format_value, input_label
-from .analysis.sensitivity import Tornado
-from .formatting import format_eur
-from .headline import Headline, funder_text, headline
-from .i18n import message
-from .results import Results
+from tierslieux_sim.analysis.sensitivity import Tornado
+from tierslieux_sim.core.formatting import format_eur
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.scenario.labels import format_value, input_label
+from tierslieux_sim.views.headline import Headline, funder_text, headline
 
 #: Funder levels shown on the note, nearest first; "other" only when present.
 NOTE_FUNDERS = ("epci_commune", "departement", "region", "state", "eu")

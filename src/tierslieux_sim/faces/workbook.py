@@ -32,17 +32,24 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
-from . import __version__
-from .analysis.labels import RATE_UNITS, input_label, input_unit
-from .analysis.outputs import indicator_label
-from .formatting import format_month, format_number
-from .i18n import current_language, has_message, message
-from .results import Results
-from .scenario.distributions import _Distribution
-from .scenario.fields import field_meta, unit_text
-from .scenario.paths import join_path, path_parts
-from .scenario.schema import section_label
-from .scenario.sources import source_of
+from tierslieux_sim import __version__
+from tierslieux_sim.core.formatting import format_month, format_number
+from tierslieux_sim.core.i18n import current_language, has_message, message
+from tierslieux_sim.engine.outputs import indicator_label
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.fields import field_meta, unit_text
+from tierslieux_sim.scenario.labels import RATE_UNITS, input_label, input_unit
+from tierslieux_sim.scenario.paths import join_path, path_parts
+from tierslieux_sim.scenario.schema import section_label
+from tierslieux_sim.scenario.sources import source_of
+from tierslieux_sim.views.budget import collectivity_budget_lines, collectivity_cost_by_budget_year
+from tierslieux_sim.views.financing_plan import financing_plan
+from tierslieux_sim.views.public_money import (
+    public_money_reconciliation,
+    public_money_summary,
+    public_money_table,
+)
 
 #: Sheets in order (catalogue ids ``workbook.sheet.<id>``).
 SHEETS = ("readme", "collectivity_cost", "collectivity_budget", "reconciliation", "autonomy",
@@ -279,7 +286,7 @@ def _monthly_cash(results: Results, language: str) -> Sheet:
 
 
 def _financing_plan(results: Results, language: str) -> Sheet:
-    plan = results.financing_plan()
+    plan = financing_plan(results)
     rows = []
     for line, row in plan.iterrows():
         kind = row["kind"]
@@ -351,7 +358,7 @@ def _indicators(results: Results, language: str) -> Sheet:
 
 
 def _public_money(results: Results, language: str) -> Sheet:
-    table = results.public_money_table()
+    table = public_money_table(results)
     frame = table.rename(
         index=lambda funder: message("workbook.total", language) if funder == "total"
         else message(f"financing.funder.{funder}", language),
@@ -364,7 +371,7 @@ def _public_money(results: Results, language: str) -> Sheet:
 
 
 def _public_money_draws(results: Results, language: str) -> Sheet:
-    summary = results.public_money_summary()
+    summary = public_money_summary(results)
     rows, kinds = [], []
     for name, row in summary.iterrows():
         if name.startswith("funder:"):
@@ -448,7 +455,7 @@ def _collectivity_cost(results: Results, language: str) -> Sheet:
     """The collectivity's net cost per budget year, then over the horizon and its present
     value: investment, operating and net, each with P10/P50/P80/P90, mean and central case
     (cash paid; costs positive, receipts negative)."""
-    months = results.collectivity_cost_by_budget_year()["months"]
+    months = collectivity_cost_by_budget_year(results)["months"]
     statistics = ("P10", "P50", "P80", "P90")
     rows = []
 
@@ -485,9 +492,9 @@ def _collectivity_cost(results: Results, language: str) -> Sheet:
 def _collectivity_budget(results: Results, language: str) -> Sheet:
     """The collectivity's project budget line by line (M57 sections) and budget year, for
     the central case then the mean over draws, with each section's total and the net cost."""
-    from .model.parties import BUDGET_LINES
+    from tierslieux_sim.model.parties import BUDGET_LINES
 
-    months = results.collectivity_cost_by_budget_year()["months"]
+    months = collectivity_cost_by_budget_year(results)["months"]
     year_columns = [_budget_year_label(int(year), int(count), language)
                     for year, count in months.items()]
     rows: list[dict[str, Any]] = []
@@ -509,7 +516,7 @@ def _collectivity_budget(results: Results, language: str) -> Sheet:
 
     bold: list[int] = []
     for statistic in ("central", "mean"):
-        table = results.collectivity_budget_lines(statistic)
+        table = collectivity_budget_lines(results, statistic)
         name = message(f"workbook.budget_statistic.{statistic}", language)
         net = np.zeros(len(year_columns))
         for section in ("investment", "operating"):
@@ -535,7 +542,7 @@ def _collectivity_budget(results: Results, language: str) -> Sheet:
 def _reconciliation(results: Results, language: str) -> Sheet:
     """Public money granted against paid within the horizon (mean over draws): investment
     grants, operating subsidies, balancing subsidy, and their total."""
-    table = results.public_money_reconciliation()
+    table = public_money_reconciliation(results)
     columns = {"granted_eur": _h("granted", language),
                "paid_within_horizon_eur": _h("paid_within_horizon", language),
                "beyond_horizon_eur": _h("beyond_horizon", language)}

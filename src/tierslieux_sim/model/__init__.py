@@ -5,6 +5,6 @@ fixed one as a float), so every function broadcasts over draws and months. Nothi
 imports pydantic, xarray or plotting libraries.
 """
 
-from .run import MonthlyAccounts, run_model
+from tierslieux_sim.model.run import MonthlyAccounts, run_model
 
 __all__ = ["MonthlyAccounts", "run_model"]

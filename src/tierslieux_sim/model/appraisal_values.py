@@ -14,9 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from .reference import reference_value
+from tierslieux_sim.core.reference import reference_value
 
 #: Scenario field → reference key used when the scenario leaves the field out.
 REFERENCE_DEFAULTS = {
@@ -54,7 +53,8 @@ def price_factor(from_year: int, base_year: int) -> float:
 
 def calendar_years(opening_month: str, n_months: int) -> np.ndarray:
     """The calendar year of each simulated month, ``(months,)``."""
-    return np.asarray(pd.date_range(opening_month + "-01", periods=n_months, freq="MS").year)
+    first_year, first_month = int(opening_month[:4]), int(opening_month[5:7]) - 1
+    return first_year + (first_month + np.arange(n_months)) // 12
 
 
 def territory_parameters(territory: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .timeline import active_months
+from tierslieux_sim.model.timeline import active_months
 
 
 def premises_costs_eur(surface_m2: float, costs: dict, cost_index: np.ndarray

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .timeline import month_index
+from tierslieux_sim.model.timeline import month_index
 
 
 def purchase_months(purchase_month: int, lifetime_years: int, renewed: bool, n_months: int

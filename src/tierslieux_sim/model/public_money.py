@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .timeline import active_months, year_index
+from tierslieux_sim.model.timeline import active_months, year_index
 
 KINDS = ("investment_grants", "operating_subsidies", "balancing_subsidy", "in_kind",
          "initial_contribution", "fctva", "owner_self_financing", "cash_advances",
@@ -42,7 +42,7 @@ class PublicMoney:
 
     ``by_source_eur``: monthly amounts by ``(kind, funder)``; ``volunteer_time_eur``: valued
     volunteering by month (not public); ``rule_inputs``: one value per draw for each funding
-    rule that applies (see :mod:`tierslieux_sim.rules`).
+    rule that applies (see :mod:`tierslieux_sim.engine.rules`).
     """
 
     by_source_eur: dict[tuple[str, str], np.ndarray]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .timeline import active_months, year_index
+from tierslieux_sim.model.timeline import active_months, year_index
 
 
 def desk_revenue_eur(served_users_by_product: dict[str, np.ndarray], user_days_by_product:

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from . import accounts, costs, demand, financing, parties, public_money, revenue, territory
-from .timeline import (
+from tierslieux_sim.model import accounts, costs, demand, financing, parties, public_money, revenue, territory
+from tierslieux_sim.model.timeline import (
     calendar_month_of_year,
     seasonal_factor,
     smooth_ramp_rate,
@@ -491,7 +491,7 @@ def funding_rule_inputs(p: dict, shape: tuple[int, int], investment: InvestmentF
                         subsidy_received_lines: dict[str, np.ndarray], both: TwoParties,
                         in_kind_eur: np.ndarray) -> dict[str, np.ndarray]:
     """Per draw, what each applicable funding rule is checked on (see
-    ``tierslieux_sim.rules``): the owner's share of the public funding of its investment, DETR
+    ``tierslieux_sim.engine.rules``): the owner's share of the public funding of its investment, DETR
     + DSIL as a share of their eligible cost, the largest yearly Fabrique de Territoire amount,
     the largest aid to an undertaking over the de minimis period (the SIEG ceiling under a
     concession), the general budget's cover of an SPIC's deficit, and the largest yearly
@@ -564,7 +564,7 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
     each grant and operating subsidy carries an ``award_uniform`` column; ``p["territory"]``
     has its reference values filled in and ``carbon_value_eur_per_tco2e_by_month``;
     ``p["funding_reference"]`` holds the VAT and FCTVA rates, the FCTVA lags by regime and the
-    de minimis period (see ``tierslieux_sim.rules.funding_reference``).
+    de minimis period (see ``tierslieux_sim.engine.rules.funding_reference``).
     """
     shape = (n_draws, n_months)
     price_index = yearly_index_factor(p["prices"]["yearly_indexation_rate"], n_months)

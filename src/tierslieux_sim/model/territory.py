@@ -6,7 +6,7 @@ Only the user-days that replace a home–work commute avoid km, CO2 and travel t
 segment states its counterfactual (home, employer's office, another coworking) and the share of
 its days that replace a commute (:func:`commuting_user_days`). Money values are in constant
 euros of the base year (the opening year): nominal flows are deflated, reference values come
-converted (see ``tierslieux_sim.territory``).
+converted (see ``tierslieux_sim.model.appraisal_values``).
 
 Inputs are plain floats or ``(draws, 1)`` columns; user-days are ``(draws, months)``.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .timeline import month_index
+from tierslieux_sim.model.timeline import month_index
 
 #: Share of a segment's days that replace a commute when the scenario leaves it out: only a
 #: day that would otherwise start with a trip to the employer's office avoids one; working at
@@ -80,7 +80,7 @@ def territory_impacts(served_user_days: np.ndarray, commuting_days, t: dict) -> 
     """Impacts of one run. ``t`` holds the territory parameters with reference values filled
     in and converted to constant euros of the base year, and the monthly paths
     ``carbon_value_eur_per_tco2e_by_month`` and ``value_of_time_eur_per_hour_by_month``
-    (see ``tierslieux_sim.territory.territory_parameters``)."""
+    (see ``tierslieux_sim.model.appraisal_values.territory_parameters``)."""
     # either may vary by draw while the other does not (a fixed demand, an uncertain share)
     commuting_days = np.broadcast_to(commuting_days, np.broadcast_shapes(
         np.shape(served_user_days), np.shape(commuting_days)))

@@ -1,7 +1,7 @@
 """Uncertain inputs: distributions written inline in scenario files.
 
 Each class validates its own parameters (``min ≤ mode ≤ max`` …) and maps to a frozen
-``scipy.stats`` distribution; sampling is done elsewhere (``tierslieux_sim.sampling``) by
+``scipy.stats`` distribution; sampling is done elsewhere (``tierslieux_sim.engine.sampling``) by
 pushing uniforms through :meth:`ppf`, so the sampling method (random, LHS, Sobol) and the
 correlations are independent of the distribution family.
 """

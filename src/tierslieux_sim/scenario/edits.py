@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .distributions import UncertainNumber, _Distribution, central_value
-from .paths import get_path
-from .schema import Scenario
+from tierslieux_sim.scenario.distributions import UncertainNumber, _Distribution, central_value
+from tierslieux_sim.scenario.paths import get_path
+from tierslieux_sim.scenario.schema import Scenario
 
 _UNCERTAIN: TypeAdapter[Any] = TypeAdapter(UncertainNumber)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..i18n import has_message, message
-from ..safe_text import clean, shown
-from .distributions import UNION_TAGS
+from tierslieux_sim.core.i18n import has_message, message
+from tierslieux_sim.core.safe_text import clean, shown
+from tierslieux_sim.scenario.distributions import UNION_TAGS
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def dotted_path(location: tuple[str | int, ...]) -> str:
 
 def _shown(value: Any) -> str:
     """A user value as quoted in a message: shortened, control characters escaped (see
-    :func:`tierslieux_sim.safe_text.shown`)."""
+    :func:`tierslieux_sim.core.safe_text.shown`)."""
     return shown(value)
 
 

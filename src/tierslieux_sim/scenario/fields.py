@@ -16,8 +16,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..i18n import has_message, message
-from .distributions import _Distribution
+from tierslieux_sim.core.i18n import has_message, message
+from tierslieux_sim.scenario.distributions import _Distribution
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,14 @@ import tomlkit
 from pydantic import BaseModel, ValidationError
 from tomlkit.items import Table
 
-from ..notices import Notice, emit
-from ..safe_text import clean
-from .distributions import _Distribution
-from .errors import Problem, ScenarioError, _shown, problems_from_validation_error
-from .limits import decode, parse_toml, read_text
-from .paths import get_path, join_path
-from .schema import PROGRAMMES, SCHEMA_VERSION, Scenario
-from .sources import (
+from tierslieux_sim.core.notices import Notice, emit
+from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.errors import Problem, ScenarioError, _shown, problems_from_validation_error
+from tierslieux_sim.scenario.limits import decode, parse_toml, read_text
+from tierslieux_sim.scenario.paths import get_path, join_path
+from tierslieux_sim.scenario.schema import PROGRAMMES, SCHEMA_VERSION, Scenario
+from tierslieux_sim.scenario.sources import (
     FILE_HEADER,
     canonical_sources,
     comment_sources,

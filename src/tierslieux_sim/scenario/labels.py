@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..formatting import NBSP, format_number, format_percent
-from ..i18n import current_language, message
-from ..scenario.fields import FieldMeta, field_meta, unit_text
-from ..scenario.paths import get_path, path_parts
-from ..scenario.schema import Scenario
+from tierslieux_sim.core.formatting import NBSP, format_number, format_percent
+from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.scenario.fields import FieldMeta, field_meta, unit_text
+from tierslieux_sim.scenario.paths import get_path, path_parts
+from tierslieux_sim.scenario.schema import Scenario
 
 #: Key suffix of the award input of a grant or an operating subsidy (as in the engine).
 AWARD_SUFFIX = ".award"

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .distributions import _Distribution
+from tierslieux_sim.scenario.distributions import _Distribution
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

@@ -15,9 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .distributions import UncertainNumber
-from .fields import Section, described, require_unique_names
-from .reserved import check_reserved_names
+from tierslieux_sim.scenario.distributions import UncertainNumber
+from tierslieux_sim.scenario.fields import Section, described, require_unique_names
+from tierslieux_sim.scenario.reserved import check_reserved_names
 
 #: Version 2 (issue 4): grants and subsidies typed by programme (was free text), funders,
 #: grant payment schedules, owner and operator, VAT and FCTVA, public support; version 1
@@ -912,7 +912,7 @@ class Scenario(Section):
         require_unique_names(self.staff, "staff", "role")
         require_unique_names(self.operating_subsidies, "operating_subsidies")
         check_reserved_names(self)  # user lines may not take the model's own line names
-        from .paths import uncertain_leaves  # local: paths imports this module
+        from tierslieux_sim.scenario.paths import uncertain_leaves  # local: paths imports this module
 
         uncertain_paths = set(uncertain_leaves(self))
         pairs: set[frozenset[str]] = set()

@@ -45,10 +45,10 @@ import tomlkit
 from pydantic import BaseModel
 from tomlkit.items import AoT, Comment, Table
 
-from .distributions import _Distribution
-from .fields import field_meta
-from .paths import get_path, join_path, path_parts
-from .schema import Meta, Scenario, tidy_source
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.fields import field_meta
+from tierslieux_sim.scenario.paths import get_path, join_path, path_parts
+from tierslieux_sim.scenario.schema import Meta, Scenario, tidy_source
 
 #: Widest comment line written for a source (``# `` included).
 SOURCE_WIDTH = 95

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .formatting import format_eur, format_percent
-from .i18n import message
-from .model.parties import MODES_WITH_BALANCING, management_mode
-from .results import Results
+from tierslieux_sim.core.formatting import format_eur, format_percent
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.model.parties import MODES_WITH_BALANCING, management_mode
+from tierslieux_sim.views.budget import collectivity_cost_by_budget_year
+from tierslieux_sim.views.public_money import public_money_by_funder
 
 #: Year of operation at which autonomy is quoted in the headline.
 AUTONOMY_YEAR = 5
@@ -49,7 +51,7 @@ class Headline:
 
 def headline(results: Results) -> Headline:
     """The headline of ``results``."""
-    by_year = results.collectivity_cost_by_budget_year()
+    by_year = collectivity_cost_by_budget_year(results)
     indicators = results.indicators
     total = indicators["net_cost_eur"].to_numpy()
     peak_year = int(by_year["net_p80"].idxmax())
@@ -62,7 +64,7 @@ def headline(results: Results) -> Headline:
         pv_p50=float(np.quantile(indicators["net_cost_pv_eur"].to_numpy(), 0.5)),
         peak_year=peak_year, peak_p80=float(by_year.loc[peak_year, "net_p80"]),
         per_inhabitant_p50=per_inhabitant,
-        by_funder=results.public_money_by_funder().mean(),
+        by_funder=public_money_by_funder(results).mean(),
         autonomy_operating=results.autonomy_probability(
             min(AUTONOMY_YEAR, results.horizon_years)),
         autonomy_full_cost=results.autonomy_probability(

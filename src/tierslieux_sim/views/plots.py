@@ -1,10 +1,10 @@
-"""Plotly figures and one-sentence readings of a :class:`~tierslieux_sim.results.Results`.
+"""Plotly figures and one-sentence readings of a :class:`~tierslieux_sim.engine.results.Results`.
 
 Shared by the dashboard and the printed reports, so this module knows nothing of Streamlit:
 each ``*_chart`` function returns a ``plotly.graph_objects.Figure`` and each ``reading_*``
 function a plain sentence, both in French by default (``language="en"`` for English), with
 every text taken from the message catalogue and every number formatted by
-:mod:`tierslieux_sim.formatting`.
+:mod:`tierslieux_sim.core.formatting`.
 
 Conventions
 -----------
@@ -39,7 +39,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from pydantic import TypeAdapter
 
-from .formatting import (
+from tierslieux_sim.core.formatting import (
     NBSP,
     format_eur,
     format_month,
@@ -47,9 +47,10 @@ from .formatting import (
     format_percent,
     keep_with_punctuation,
 )
-from .i18n import LANGUAGES, current_language, has_message, message
-from .results import LINE_VARIABLES, Results
-from .scenario.distributions import Discrete, UncertainNumber, _Distribution
+from tierslieux_sim.core.i18n import LANGUAGES, current_language, has_message, message
+from tierslieux_sim.engine.results import LINE_VARIABLES, Results
+from tierslieux_sim.scenario.distributions import Discrete, UncertainNumber, _Distribution
+from tierslieux_sim.views.yearly import yearly_kpis
 
 __all__ = [
     "CHARTS", "autonomy_probability_chart", "balancing_subsidy_distribution_chart",
@@ -679,7 +680,7 @@ def compare_balancing_chart(results_by_name: Mapping[str, Results],
     figure = go.Figure()
     for index, (name, results) in enumerate(results_by_name.items()):
         p50 = np.full(n_years, np.nan)
-        medians = results.yearly_kpis()["balancing_subsidy_p50_eur"].to_numpy()
+        medians = yearly_kpis(results)["balancing_subsidy_p50_eur"].to_numpy()
         p50[:medians.size] = medians
         figure.add_trace(go.Bar(
             x=x, y=p50, meta=name, name=name,

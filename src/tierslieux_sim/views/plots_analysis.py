@@ -11,13 +11,14 @@ import numpy as np
 import plotly.graph_objects as go
 from scipy import stats
 
-from .analysis.labels import format_value, input_label
-from .analysis.outputs import Output
-from .analysis.sensitivity import SobolIndices, Tornado
-from .analysis.solve import SolveResult
-from .formatting import format_number
-from .i18n import message
-from .plots import (
+from tierslieux_sim.analysis.sensitivity import SobolIndices, Tornado
+from tierslieux_sim.analysis.solve import SolveResult
+from tierslieux_sim.core.formatting import format_number
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.outputs import Output
+from tierslieux_sim.scenario.fields import unit_text
+from tierslieux_sim.scenario.labels import format_value, input_label
+from tierslieux_sim.views.plots import (
     CENTRAL_COLOUR,
     MEDIAN_COLOUR,
     OKABE_ITO,
@@ -28,7 +29,6 @@ from .plots import (
     _percent_axis,
     hatch,
 )
-from .scenario.fields import unit_text
 
 __all__ = ["reading_scatter", "reading_solve", "reading_tornado", "scatter_chart",
            "sobol_chart", "solve_chart", "tornado_chart"]

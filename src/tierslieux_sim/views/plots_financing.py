@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from .formatting import format_eur, format_number
-from .i18n import message
-from .model.public_money import FUNDERS, KINDS
-from .plots import (
+from tierslieux_sim.core.formatting import format_eur, format_number
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.model.public_money import FUNDERS, KINDS
+from tierslieux_sim.views.plots import (
     COST_COLOURS,
     HATCH_INK,
     OKABE_ITO,
@@ -34,7 +35,7 @@ from .plots import (
     _share_text,
     hatch,
 )
-from .results import Results
+from tierslieux_sim.views.public_money import public_money_table
 
 __all__ = ["GrantsTimeline", "funder_label", "grants_timeline", "grants_timeline_chart", "kind_label",
            "public_money_by_funder_chart", "reading_grants_timeline",
@@ -162,7 +163,7 @@ def public_money_by_funder_chart(results: Results, language: str | None = None) 
     """One horizontal bar per funder level, stacked by kind of public money: mean over draws
     of the totals over the horizon [€] (means add up to the mean total)."""
     language = _language(language)
-    table = results.public_money_table().drop(index="total", columns="total")
+    table = public_money_table(results).drop(index="total", columns="total")
     funders = [funder for funder in FUNDERS if funder in table.index]
     table = table.reindex(funders)
     labels = [funder_label(funder, language) for funder in funders]
@@ -193,7 +194,7 @@ def reading_public_money_by_funder(results: Results, language: str | None = None
     """``En moyenne, 267 000 € d'argent public sur 10 ans, dont 75 % apportés par EPCI /
     commune.``"""
     language = _language(language)
-    by_funder = results.public_money_table()["total"].drop("total")
+    by_funder = public_money_table(results)["total"].drop("total")
     total = float(by_funder.sum())
     if total <= 0:
         return message("plot.financing.reading_no_public_money", language)

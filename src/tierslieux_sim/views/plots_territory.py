@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .formatting import format_eur, format_number, format_percent
-from .i18n import message
-from .model.territory import APPRAISAL_ITEMS
-from .plots import (
+from tierslieux_sim.core.formatting import format_eur, format_number, format_percent
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.model.territory import APPRAISAL_ITEMS
+from tierslieux_sim.views.plots import (
     BAND_QUANTILES,
     CENTRAL_COLOUR,
     MEDIAN_COLOUR,
@@ -24,7 +25,6 @@ from .plots import (
     _year_labels,
     hatch,
 )
-from .results import Results
 
 #: Present values that make up the valued impacts, in the order they are stacked.
 VALUED_PARTS = ("carbon_value_pv_eur", "time_value_pv_eur", "household_savings_pv_eur")

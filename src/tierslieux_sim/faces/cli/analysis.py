@@ -2,10 +2,10 @@
 
 ``cli.build_parser`` adds them with :func:`add_analysis_commands`, which returns the handler
 of each command (an ``argparse.Namespace`` → exit code). Conventions are those of
-:mod:`tierslieux_sim.cli`: 0 success, 2 bad input (invalid scenario file, unknown path or
+:mod:`tierslieux_sim.faces.cli.main`: 0 success, 2 bad input (invalid scenario file, unknown path or
 output, target that does not parse, bad grid), 1 other failure (an output file that cannot be
 written, Dask not installed); messages from the catalogue, French by default, English with
-``--lang en``. ``python -m tierslieux_sim.cli_analysis`` runs these commands alone.
+``--lang en``. ``python -m tierslieux_sim.faces.cli.analysis`` runs these commands alone.
 """
 
 from __future__ import annotations
@@ -19,22 +19,22 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis.compare import compare
-from .analysis.errors import AnalysisError
-from .analysis.outputs import EXAMPLES, parse_output
-from .analysis.sensitivity import SobolIndices, Tornado, sensitivity
-from .analysis.solve import solve
-from .analysis.sweep import load_changes, sweep
-from .cli_common import integer_argument as _integer
-from .cli_common import language_from_argv, print_error, print_labelled, write_output
-from .cli_guard import CatalogueArgumentParser, draws_count, draws_or_auto, output_problem
-from .formatting import format_number
-from .i18n import LANGUAGES, current_language, message, set_language
-from .safe_text import shown
-from .sampling import SAMPLINGS
-from .scenario.errors import ScenarioError
-from .scenario.files import default_scenario, load_scenario
-from .scenario.schema import Scenario
+from tierslieux_sim.analysis.compare import compare
+from tierslieux_sim.analysis.sensitivity import SobolIndices, Tornado, sensitivity
+from tierslieux_sim.analysis.solve import solve
+from tierslieux_sim.analysis.sweep import load_changes, sweep
+from tierslieux_sim.core.formatting import format_number
+from tierslieux_sim.core.i18n import LANGUAGES, current_language, message, set_language
+from tierslieux_sim.core.safe_text import shown
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import EXAMPLES, parse_output
+from tierslieux_sim.engine.sampling import SAMPLINGS
+from tierslieux_sim.faces.cli.common import integer_argument as _integer
+from tierslieux_sim.faces.cli.common import language_from_argv, print_error, print_labelled, write_output
+from tierslieux_sim.faces.cli.guard import CatalogueArgumentParser, draws_count, draws_or_auto, output_problem
+from tierslieux_sim.scenario.errors import ScenarioError
+from tierslieux_sim.scenario.files import default_scenario, load_scenario
+from tierslieux_sim.scenario.schema import Scenario
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -257,7 +257,7 @@ def command_sweep(arguments: argparse.Namespace) -> int:
         if variants is None:
             variants = grid
         else:  # a grid file and --set: every file variant × every --set combination
-            from .analysis.sweep import expand_changes
+            from tierslieux_sim.analysis.sweep import expand_changes
             variants = [{**a, **b} for a in variants for b in expand_changes(grid)]
     table = sweep(scenarios, variants, draws=arguments.draws, seed=arguments.seed,
                   sampling=arguments.sampling, kpis=arguments.kpi or None,
@@ -293,10 +293,10 @@ def add_analysis_commands(subparsers: Any) -> dict[str, Handler]:
     """Add ``sensitivity``, ``solve``, ``compare`` and ``sweep`` to ``subparsers`` (the
     object ``add_subparsers`` returned) and return their handlers by command name (the same
     as :data:`HANDLERS`)."""
-    from .analysis.compare import DEFAULT_COMPARE_DRAWS
-    from .analysis.sensitivity import DEFAULT_SOBOL_SAMPLES, DEFAULT_TORNADO_DRAWS
-    from .analysis.solve import DEFAULT_SOLVE_DRAWS
-    from .analysis.sweep import DEFAULT_SWEEP_DRAWS
+    from tierslieux_sim.analysis.compare import DEFAULT_COMPARE_DRAWS
+    from tierslieux_sim.analysis.sensitivity import DEFAULT_SOBOL_SAMPLES, DEFAULT_TORNADO_DRAWS
+    from tierslieux_sim.analysis.solve import DEFAULT_SOLVE_DRAWS
+    from tierslieux_sim.analysis.sweep import DEFAULT_SWEEP_DRAWS
 
     sens = subparsers.add_parser("sensitivity", help=message("analysis.cli.sensitivity_help"),
                                  description=message("analysis.cli.sensitivity_help"))
@@ -358,7 +358,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """These commands alone (``python -m tierslieux_sim.cli_analysis …``); returns the exit
+    """These commands alone (``python -m tierslieux_sim.faces.cli.analysis …``); returns the exit
     code. ``tierslieux`` offers the same commands once wired in ``cli.py``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     language = language_from_argv(argv)

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .atomic import atomic_path
-from .i18n import LANGUAGES, current_language, message
-from .safe_text import clean, shorten
+from tierslieux_sim.core.atomic import atomic_path
+from tierslieux_sim.core.i18n import LANGUAGES, current_language, message
+from tierslieux_sim.core.safe_text import clean, shorten
 
 
 def integer_argument(minimum: int, message_id: str):

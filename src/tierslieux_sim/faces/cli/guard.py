@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .formatting import format_number
-from .i18n import message
-from .memory import (
+from tierslieux_sim.core.formatting import format_number
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.core.safe_text import clean, shown
+from tierslieux_sim.engine.memory import (
     MAX_DRAWS,
     format_bytes,
     max_full_draws,
@@ -24,7 +25,6 @@ from .memory import (
     usable_bytes,
     values_per_draw_and_month,
 )
-from .safe_text import clean, shown
 
 #: Exit code of a command interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
@@ -167,7 +167,7 @@ def memory_problem(scenario: Any, draws: int, keep: str) -> str | None:
 def _values_upper_bound(scenario: Any) -> int:
     """More values per draw and month than a full run keeps: every monthly variable, and two
     per line of every list (the model adds a few lines of its own to each)."""
-    from .results import MONTHLY_VARIABLES
+    from tierslieux_sim.engine.results import MONTHLY_VARIABLES
 
     lines = (len(scenario.demand.segments) + len(scenario.revenue_lines)
              + len(scenario.costs.fixed_lines) + len(scenario.operating_subsidies)
@@ -178,7 +178,7 @@ def _values_upper_bound(scenario: Any) -> int:
 def auto_draws_cap(scenario: Any, keep: str, default_cap: int) -> int:
     """The most draws ``--draws auto`` may reach: ``default_cap``, lowered to what fits in
     memory in full mode (at least one block)."""
-    from .sampling import BLOCK_DRAWS
+    from tierslieux_sim.engine.sampling import BLOCK_DRAWS
 
     if keep != "full":
         return default_cap

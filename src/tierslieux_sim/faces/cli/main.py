@@ -8,6 +8,7 @@ default, English with ``--lang en`` or ``TIERSLIEUX_LANG=en``.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -21,14 +22,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import headline
-from .allocator import keep_large_arrays_on_the_heap
-from .atomic import TEMPORARY_MARK
-from .cli_analysis import HANDLERS as ANALYSIS_COMMANDS
-from .cli_analysis import add_analysis_commands, draws_argument
-from .cli_common import integer_argument as _integer
-from .cli_common import language_from_argv, print_error, print_labelled, write_output
-from .cli_guard import (
+from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
+from tierslieux_sim.core.atomic import TEMPORARY_MARK
+from tierslieux_sim.core.formatting import format_eur, format_month, format_percent
+from tierslieux_sim.core.i18n import LANGUAGES, current_language, message, set_language
+from tierslieux_sim.core.notices import TiersLieuxWarning
+from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.engine.finite import check_finite_results
+from tierslieux_sim.engine.pipeline import simulate
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.engine.sampling import SAMPLINGS
+from tierslieux_sim.faces.cli.analysis import HANDLERS as ANALYSIS_COMMANDS
+from tierslieux_sim.faces.cli.analysis import add_analysis_commands, draws_argument
+from tierslieux_sim.faces.cli.common import integer_argument as _integer
+from tierslieux_sim.faces.cli.common import language_from_argv, print_error, print_labelled, write_output
+from tierslieux_sim.faces.cli.guard import (
     EXIT_INTERRUPTED,
     CatalogueArgumentParser,
     argparse_in_catalogue_language,
@@ -37,17 +45,18 @@ from .cli_guard import (
     output_problem,
     tolerance_argument,
 )
-from .engine import simulate
-from .finite import check_finite_results
-from .formatting import format_eur, format_month, format_percent
-from .i18n import LANGUAGES, current_language, message, set_language
-from .notices import TiersLieuxWarning
-from .results import Results
-from .safe_text import clean
-from .sampling import SAMPLINGS
-from .scenario.errors import ScenarioError
-from .scenario.files import default_scenario, load_scenario
-from .scenario.schema import Scenario
+from tierslieux_sim.faces.result_files import write_results
+from tierslieux_sim.scenario.errors import ScenarioError
+from tierslieux_sim.scenario.files import default_scenario, load_scenario
+from tierslieux_sim.scenario.schema import Scenario
+from tierslieux_sim.views import headline
+from tierslieux_sim.views.public_money import (
+    public_money_by_funder,
+    public_money_by_kind,
+    public_money_eur,
+    public_money_ratios,
+)
+from tierslieux_sim.views.yearly import yearly_kpis
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 #: Largest upload Streamlit reads for ``tierslieux app`` [MB]; files above the loader's 1 MB
@@ -114,7 +123,7 @@ def kpi_report(results: Results) -> str:
         opening=format_month(pd.Timestamp(scenario.simulation.opening_month + "-01").date())), ""]
     lines += [*headline.text_report(results), ""]
 
-    table = results.yearly_kpis()
+    table = yearly_kpis(results)
     headers = [message("cli.col_year"), message("cli.col_autonomy"),
                message("cli.col_balancing"), message("cli.col_occupancy")]
     opening_year = int(scenario.simulation.opening_month[:4])
@@ -158,7 +167,7 @@ def kpi_report(results: Results) -> str:
 
 def territory_report(results: Results) -> list[str]:
     """Impacts for the territory and the socio-economic balance, in plain sentences."""
-    from .plots_territory import (
+    from tierslieux_sim.views.plots_territory import (
         impacts_estimated,
         reading_co2_avoided,
         reading_socio_economic_balance,
@@ -188,16 +197,16 @@ def _shares_text(means: pd.Series, label: str) -> str:
 
 def public_money_report(results: Results) -> list[str]:
     """Lines on public money: total, by funder, by kind, per unit, valued volunteering."""
-    total = results.public_money_eur().to_numpy()
+    total = public_money_eur(results).to_numpy()
     p10, p50, p90 = np.quantile(total, [0.1, 0.5, 0.9])
     lines = [message("cli.public_money_total", years=results.horizon_years, p50=format_eur(p50),
                      p10=format_eur(p10), p90=format_eur(p90), mean=format_eur(total.mean()))]
     lines.append(message("cli.public_money_by_funder", items=_shares_text(
-        results.public_money_by_funder().mean(), "financing.funder")))
+        public_money_by_funder(results).mean(), "financing.funder")))
     lines.append(message("cli.public_money_by_kind", items=_shares_text(
-        results.public_money_by_kind().mean(), "financing.kind")))
+        public_money_by_kind(results).mean(), "financing.kind")))
     ratios = []
-    for name, values in results.public_money_ratios().items():
+    for name, values in public_money_ratios(results).items():
         finite = values.to_numpy(dtype=float)
         finite = finite[np.isfinite(finite)]
         if finite.size:
@@ -240,7 +249,7 @@ def rules_report(results: Results) -> list[str]:
 def _simulate_run(scenario: Scenario, arguments: argparse.Namespace) -> Results:
     """``run``'s simulation: ``--draws auto`` capped at what fits in memory (a notice says
     when the cap is reached); the outputs checked finite."""
-    from .analysis.auto_draws import DEFAULT_MAX_DRAWS, simulate_auto
+    from tierslieux_sim.engine.auto_draws import DEFAULT_MAX_DRAWS, simulate_auto
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TiersLieuxWarning)  # printed from results.notices
@@ -277,7 +286,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     print(kpi_report(results))
     if arguments.out is None:
         return EXIT_OK
-    return write_output(results.to_file, arguments.out, "cli.written")
+    return write_output(functools.partial(write_results, results), arguments.out, "cli.written")
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
@@ -326,7 +335,7 @@ def command_app(arguments: argparse.Namespace) -> int:
 def command_report(arguments: argparse.Namespace) -> int:
     """Simulate a scenario and write its report (.html, .pdf printed with chromium, or the
     .xlsx workbook)."""
-    from .report import REPORT_SUFFIXES, PdfUnavailable, write_report
+    from tierslieux_sim.faces.report import REPORT_SUFFIXES, PdfUnavailable, write_report
 
     if _refused(output_problem(arguments.out, REPORT_SUFFIXES, "report.bad_suffix")):
         return EXIT_BAD_INPUT

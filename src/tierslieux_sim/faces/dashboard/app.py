@@ -1,7 +1,7 @@
 """The dashboard's screens: sidebar (language, scenario, precision), results, assumptions,
 comparison. Run with ``streamlit run app.py`` or ``tierslieux app``.
 
-Logic lives elsewhere: the engine simulates, :mod:`tierslieux_sim.plots` draws, the scenario
+Logic lives elsewhere: the engine simulates, :mod:`tierslieux_sim.views.plots` draws, the scenario
 layer validates. This file describes the screen; runs are cached on the canonical scenario
 text, the number of draws and the seed.
 """
@@ -17,24 +17,28 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import plots
-from ..allocator import keep_large_arrays_on_the_heap
-from ..engine import simulate
-from ..formatting import format_eur, format_number, format_percent
-from ..i18n import LANGUAGES, current_language, message
-from ..report import build_report_html, pdf_available, report_pdf_bytes
-from ..results import Results
-from ..safe_text import clean
-from ..scenario.errors import Problem, ScenarioError
-from ..scenario.fields import field_meta
-from ..scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
-from ..scenario.limits import MAX_FILE_BYTES, decode
-from ..scenario.schema import Scenario, section_label
-from ..workbook import workbook_bytes
-from . import data as scenario_data
-from .cards import collectivity_cost_cards
-from .shared_cache import SharedCache
-from .widgets import (
+from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
+from tierslieux_sim.core.formatting import format_eur, format_number, format_percent
+from tierslieux_sim.core.i18n import LANGUAGES, current_language, message
+from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.faces.dashboard import data as scenario_data
+from tierslieux_sim.faces.dashboard.cards import collectivity_cost_cards
+from tierslieux_sim.faces.dashboard.layout import (
+    NARROW_SCREEN_PX,
+    charts_in_two_columns,
+)
+from tierslieux_sim.faces.dashboard.page_financing import page_financing
+from tierslieux_sim.faces.dashboard.page_sensitivity import page_sensitivity
+from tierslieux_sim.faces.dashboard.page_territory import page_territory
+from tierslieux_sim.faces.dashboard.runs import (
+    _field_of,
+    run_current,
+    run_scenario,
+    scenario_text,
+    validated_scenario,
+)
+from tierslieux_sim.faces.dashboard.widgets import (
     TABLE_PREFIX,
     WIDGET_PREFIX,
     forget_choices,
@@ -45,42 +49,28 @@ from .widgets import (
     section_editor,
     table_editor,
 )
+from tierslieux_sim.faces.report import build_report_html, pdf_available, report_pdf_bytes
+from tierslieux_sim.faces.workbook import workbook_bytes
+from tierslieux_sim.scenario.errors import Problem, ScenarioError
+from tierslieux_sim.scenario.fields import field_meta
+from tierslieux_sim.scenario.files import parse_scenario_text, preset_names, preset_scenario, scenario_to_toml
+from tierslieux_sim.scenario.limits import MAX_FILE_BYTES, decode
+from tierslieux_sim.scenario.schema import Scenario, section_label
+from tierslieux_sim.views import plots
+from tierslieux_sim.views.public_money import public_money_eur
 
 FAST_DRAWS, PRECISE_DRAWS = 2_000, 10_000
 DEFAULT_SEED = 1
 MAX_VARIANTS = 4
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The inputs officials move most, shown at the top of the results page (when present).
-LEVER_PATHS = (
-    "prices.day_pass_eur",
-    "prices.flex_membership_eur_per_month",
-    "prices.dedicated_desk_eur_per_month",
-    "site.flex_desks",
-    "site.dedicated_desks",
-    "staff[0].fte",
-    "costs.rent_eur_per_m2_per_year",
-    "costs.premises_lent_free",
-    "operating_subsidies[0].amount_eur_per_year",
-    "demand.segments[0].pool_people",
-    "demand.segments[0].months_to_maturity",
-)
+LEVER_PATHS = scenario_data.LEVER_PATHS
 LEVER_PREFIX = "lever:"
 #: The option of "Scénario type" that stands for the file the user loaded.
 FILE_OPTION = "file:"
 
 
 # --- state ---------------------------------------------------------------------------------
-
-def _field_of(path: str) -> tuple[type, str]:
-    """The model class and field name a data path ends on."""
-    model: Any = Scenario
-    parts = scenario_data.path_parts(path)
-    for part in parts[:-1]:
-        if isinstance(part, int):
-            continue
-        model = scenario_data.item_model(model, part)
-    return model, str(parts[-1])
-
 
 def _nice_ceiling(value: float) -> float:
     if value <= 0:
@@ -170,99 +160,6 @@ def init_session() -> None:
 
 
 # --- runs ----------------------------------------------------------------------------------
-
-def results_bytes(results: Results) -> int:
-    """Memory a run holds [bytes]: its per-draw arrays, central case and indicators."""
-    return int(results.dataset.nbytes + results.central.nbytes
-               + results.indicators.memory_usage(index=False).sum())
-
-
-#: Runs kept for every session together [bytes]: about five at 2,000 draws (115 MB each),
-#: one at 10,000; the server's memory stays bounded however many sessions are open.
-RUNS_CACHE_BYTES = 640 * 2**20
-RUNS_CACHE_ENTRIES = 32
-_RUNS: SharedCache[Results] = SharedCache(RUNS_CACHE_BYTES, RUNS_CACHE_ENTRIES, results_bytes)
-#: The runs of the presets as shipped, what a new session shows first, kept apart so that
-#: sessions moving sliders never push them out [bytes]: one run at 2,000 draws.
-PRESET_RUNS_CACHE_BYTES = 160 * 2**20
-_PRESET_RUNS: SharedCache[Results] = SharedCache(PRESET_RUNS_CACHE_BYTES, 2, results_bytes)
-
-
-def run_scenario(scenario_text: str, draws: int, seed: int,
-                 scenario: Scenario | None = None) -> Results:
-    """Simulate a scenario given by its canonical TOML text (the cache key, shared by every
-    session: :data:`RUNS_CACHE_BYTES`). ``scenario``, when given, is that text already
-    validated, so that it is not read again."""
-    def compute() -> Results:
-        source = scenario if scenario is not None else parse_scenario_text(scenario_text,
-                                                                           "session")
-        return simulate(source, draws=draws, seed=seed)
-
-    runs = _PRESET_RUNS if scenario_text in _preset_texts() else _RUNS
-    return runs.get((scenario_text, draws, seed), compute)
-
-
-@functools.cache
-def _preset_texts() -> frozenset[str]:
-    return frozenset(scenario_to_toml(preset_scenario(name)) for name in preset_names())
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _text_of(identity: int, _scenario: Scenario) -> tuple[Scenario, str]:
-    # keeps the scenario itself, so that its id is not given to another while cached
-    return _scenario, scenario_to_toml(_scenario)
-
-
-def scenario_text(scenario: Scenario) -> str:
-    """The scenario's canonical TOML text, written once per scenario object: a rerun that
-    changes nothing, or another session with the same edits (:func:`validated_data`), finds
-    it already written."""
-    kept, text = _text_of(id(scenario), scenario)
-    return text if kept is scenario else scenario_to_toml(scenario)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _validated_by_text(data_text: str, _data: dict[str, Any]) -> Scenario:
-    return scenario_data.validated(_data)
-
-
-def validated_data(data: dict[str, Any]) -> Scenario:
-    """:func:`~.data.validated` once per distinct edit, for every session (the same data
-    gives the same frozen scenario); raises :class:`ScenarioError` as it does."""
-    return _validated_by_text(repr(data), data)
-
-
-def run_current(scenario: Scenario, draws: int, seed: int, language: str) -> Results:
-    with st.spinner(message("ui.computing", language, draws=f"{draws:,}".replace(",", " "))):
-        return run_scenario(scenario_text(scenario), draws, seed, scenario)
-
-
-def validated_scenario(language: str) -> Scenario:
-    """The edited data if valid (it becomes the current scenario), else the last valid one
-    with the problems shown: an invalid edit never loses the user's work nor the results."""
-    for dropped in scenario_data.prune_correlations(st.session_state["data"]):
-        st.info(message("ui.correlation_dropped", language, a=dropped.get("a"),
-                        b=dropped.get("b")))
-    refused = refused_tables()
-    if refused:
-        st.warning(message("ui.refused_pending", language, tables=", ".join(
-            f"« {_table_label(path, language)} »" if language == "fr"
-            else f"“{_table_label(path, language)}”" for path in refused)))
-    try:
-        scenario = validated_data(st.session_state["data"])
-    except ScenarioError as error:
-        st.error(message("ui.invalid_scenario", language) + "\n\n" + "\n\n".join(
-            f"`{problem.path}` : {problem.describe(language)}" if problem.path
-            else problem.describe(language) for problem in error.problems))
-        return st.session_state["scenario"]
-    st.session_state["scenario"] = scenario
-    return scenario
-
-
-def _table_label(path: str, language: str) -> str:
-    meta = field_meta(*_field_of(path))
-    return meta.label(language) if meta else path
-
 
 # --- sidebar -------------------------------------------------------------------------------
 
@@ -488,7 +385,7 @@ def kpis(results: Results) -> dict[str, float]:
     years = results.horizon_years
     maturity_year = min(3, years)
     total = results.indicators["balancing_subsidy_eur"].to_numpy()
-    public = results.public_money_eur().to_numpy()
+    public = public_money_eur(results).to_numpy()
     net_cost = results.indicators["net_cost_eur"].to_numpy()
     return {
         "net_cost_p50": _quantiles(net_cost, 0.5)[0],
@@ -519,7 +416,7 @@ def result_cards(results: Results, language: str) -> None:
     years = results.horizon_years
     per_year = results.indicators["balancing_subsidy_eur"].to_numpy() / years
     p10, p50, p90 = _quantiles(per_year, 0.1, 0.5, 0.9)
-    public = results.public_money_eur().to_numpy()
+    public = public_money_eur(results).to_numpy()
     maturity_year = min(3, years)
     occupancy = results.indicators[f"occupancy_rate_year_{maturity_year}"].to_numpy()
     first, second, third = st.columns(3)
@@ -564,35 +461,6 @@ CHARTS = (
 )
 
 
-#: Top margin of a chart whose title is written above it by Streamlit [px].
-CHART_TOP_MARGIN_PX = 16
-
-
-def show_chart(figure: Any, key: str, reading: str | None = None) -> None:
-    """A Plotly figure with its title and subtitle written above it as text that wraps (a
-    title inside the figure does not: it was cut on a phone), then its one-sentence
-    reading. The figure's own title stays in the exported reports."""
-    title = figure.layout.title
-    heading, subtitle = title.text, title.subtitle.text if title.subtitle else None
-    if heading:
-        st.markdown(f"**{heading}**")
-    if subtitle:
-        st.caption(subtitle.replace("<br>", " "))
-    figure.update_layout(title=None, margin={"t": CHART_TOP_MARGIN_PX})
-    st.plotly_chart(figure, key=key, config={"displayModeBar": False})
-    if reading:
-        st.caption(reading)
-
-
-def charts_in_two_columns(charts: list[tuple[Any, str, str]]) -> None:
-    """(figure, one-sentence reading, key) triples, laid out two by two (one under the other
-    on a phone)."""
-    columns = st.columns(2)
-    for index, (figure, reading, key) in enumerate(charts):
-        with columns[index % 2]:
-            show_chart(figure, key, reading)
-
-
 @st.cache_resource(max_entries=96, show_spinner=False)
 def _chart(run_key: tuple[str, int, int], language: str, index: int, _results: Results
            ) -> tuple[Any, str]:
@@ -622,23 +490,6 @@ def report_variants(pinned: dict[str, str], draws: int, seed: int
 
 
 #: Below this width [px] Streamlit stacks columns: a phone.
-NARROW_SCREEN_PX = 640
-
-
-def narrow_screen_alternative(wide: Any, narrow: Any, key: str) -> None:
-    """Draw ``wide()`` (a table of many columns) for wide screens and ``narrow()`` (the same
-    as sentences) for a phone, each hidden on the other by a CSS media query on the classes
-    their keys give them: nothing is cut, whatever the width."""
-    st.html(f"""<style>
-@media (max-width: {NARROW_SCREEN_PX}px) {{ .st-key-{key}_wide {{display: none}} }}
-@media (min-width: {NARROW_SCREEN_PX + 1}px) {{ .st-key-{key}_narrow {{display: none}} }}
-</style>""")
-    with st.container(key=f"{key}_wide"):
-        wide()
-    with st.container(key=f"{key}_narrow"):
-        narrow()
-
-
 #: On a narrow screen (where Streamlit stacks columns) the answer comes before the levers:
 #: the flex order of the two boxes, by the classes their keys give them.
 PHONE_ORDER_CSS = f"""<style>
@@ -783,26 +634,8 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
 
 # --- the page ------------------------------------------------------------------------------
 
-def _page_territory(draws: int, seed: int, language: str) -> Scenario:
-    from .page_territory import page_territory  # imported here: it imports this module
-
-    return page_territory(draws, seed, language)
-
-
-def _page_financing(draws: int, seed: int, language: str) -> Scenario:
-    from .page_financing import page_financing  # imported here: it imports this module
-
-    return page_financing(draws, seed, language)
-
-
-def _page_sensitivity(draws: int, seed: int, language: str) -> Scenario:
-    from .page_sensitivity import page_sensitivity  # imported here: it imports this module
-
-    return page_sensitivity(draws, seed, language)
-
-
-PAGES = {"results": page_results, "inputs": page_inputs, "financing": _page_financing,
-         "territory": _page_territory, "sensitivity": _page_sensitivity,
+PAGES = {"results": page_results, "inputs": page_inputs, "financing": page_financing,
+         "territory": page_territory, "sensitivity": page_sensitivity,
          "compare": page_compare}
 
 

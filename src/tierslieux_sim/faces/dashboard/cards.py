@@ -1,7 +1,7 @@
 """The first thing the results page shows: the collectivity's net cost per budget year
 (investment and operating apart, P50 and P80, the heaviest year), who pays, the cost per
 inhabitant and the operator's autonomy on two definitions — from
-:mod:`tierslieux_sim.headline`, the same figures as the command line and the report."""
+:mod:`tierslieux_sim.views.headline`, the same figures as the command line and the report."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import headline
-from ..formatting import format_eur, format_percent
-from ..i18n import message
-from ..results import Results
+from tierslieux_sim.core.formatting import format_eur, format_percent
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.views import headline
 
 
 def collectivity_cost_cards(results: Results, language: str) -> None:

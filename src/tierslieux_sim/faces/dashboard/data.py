@@ -15,20 +15,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..scenario.distributions import _Distribution
-from ..scenario.edits import (  # noqa: F401
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.edits import (  # noqa: F401
     probable_value,
     prune_correlations,
     scenario_data,
     with_probable_value,  # noqa: F401
 )
-from ..scenario.errors import Problem, ScenarioError
-from ..scenario.fields import field_meta
-from ..scenario.files import scenario_from_dict
+from tierslieux_sim.scenario.errors import Problem, ScenarioError
+from tierslieux_sim.scenario.fields import field_meta
+from tierslieux_sim.scenario.files import scenario_from_dict
 
 # Path helpers live with the scenario; the dashboard reaches them through this module.
-from ..scenario.paths import get_path, path_parts, set_path  # noqa: F401
-from ..scenario.schema import Scenario
+from tierslieux_sim.scenario.paths import get_path, path_parts, set_path  # noqa: F401
+from tierslieux_sim.scenario.schema import Scenario
 
 
 def validated(data: dict[str, Any], source: str = "tableau de bord") -> Scenario:
@@ -187,3 +187,19 @@ def item_model(model: type, name: str) -> type:
     return annotation
 
 
+
+
+#: The inputs officials move most, shown at the top of the results page (when present).
+LEVER_PATHS = (
+    "prices.day_pass_eur",
+    "prices.flex_membership_eur_per_month",
+    "prices.dedicated_desk_eur_per_month",
+    "site.flex_desks",
+    "site.dedicated_desks",
+    "staff[0].fte",
+    "costs.rent_eur_per_m2_per_year",
+    "costs.premises_lent_free",
+    "operating_subsidies[0].amount_eur_per_year",
+    "demand.segments[0].pool_people",
+    "demand.segments[0].months_to_maturity",
+)

@@ -8,19 +8,24 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import plots_financing
-from ..formatting import format_eur, format_month, format_percent
-from ..i18n import message
-from ..results import Results
-from ..rules import RuleCheck
-from ..scenario.schema import Investment, PublicSupport, Scenario, Structure, section_label
-from .app import (
-    charts_in_two_columns,
-    narrow_screen_alternative,
-    run_current,
-    validated_scenario,
+from tierslieux_sim.core.formatting import format_eur, format_month, format_percent
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.results import Results
+from tierslieux_sim.engine.rules import RuleCheck
+from tierslieux_sim.faces.dashboard.layout import charts_in_two_columns, narrow_screen_alternative
+from tierslieux_sim.faces.dashboard.runs import run_current, validated_scenario
+from tierslieux_sim.faces.dashboard.widgets import section_editor, table_editor
+from tierslieux_sim.scenario.schema import Investment, PublicSupport, Scenario, Structure, section_label
+from tierslieux_sim.views import plots_financing
+from tierslieux_sim.views.budget import collectivity_budget_lines
+from tierslieux_sim.views.financing_plan import financing_plan
+from tierslieux_sim.views.public_money import (
+    public_money_eur,
+    public_money_reconciliation,
 )
-from .widgets import section_editor, table_editor
+from tierslieux_sim.views.public_money import (
+    public_money_table as public_money_means,
+)
 
 #: Cards of public money per unit: indicator → message id of its label.
 RATIO_CARDS = {
@@ -48,7 +53,7 @@ def _editors(language: str) -> None:
 
 def public_money_cards(results: Results, language: str) -> None:
     """Total public money, then per inhabitant, user-year, desk-day and job-year."""
-    total = results.public_money_eur().to_numpy()
+    total = public_money_eur(results).to_numpy()
     cards: list[tuple[str, np.ndarray, int]] = [
         (message("ui.financing.total", language, years=results.horizon_years), total, 0)]
     for indicator, label_id in RATIO_CARDS.items():
@@ -124,7 +129,7 @@ def _payment_text(row: pd.Series, opening: pd.Timestamp, language: str) -> str:
 
 def financing_plan_table(results: Results, language: str) -> tuple[pd.DataFrame, str]:
     """The financing plan of the initial investment as shown, and a caption on its cost."""
-    plan = results.financing_plan()
+    plan = financing_plan(results)
     opening = pd.Timestamp(results.scenario.simulation.opening_month + "-01")
     names = []
     for line, row in plan.iterrows():
@@ -182,7 +187,7 @@ def table_or_sentences(table: pd.DataFrame, key: str, omit: str = "") -> None:
 
 def public_money_table(results: Results, language: str) -> pd.DataFrame:
     """Mean public money by funder (rows) and kind (columns), formatted."""
-    table = results.public_money_table()
+    table = public_money_means(results)
     formatted = table.map(lambda v: format_eur(v, 0, language))
     formatted.index = [message("ui.financing.total_row", language) if funder == "total"
                        else plots_financing.funder_label(funder, language)
@@ -197,7 +202,7 @@ def collectivity_budget_table(results: Results, language: str, statistic: str = 
                               ) -> pd.DataFrame:
     """The collectivity's budget line by line (rows, in words, grouped by section) and budget
     year (columns), central case or mean, formatted [€, costs positive, receipts negative]."""
-    table = results.collectivity_budget_lines(statistic)
+    table = collectivity_budget_lines(results, statistic)
     table = table.sort_values("section", key=lambda section: section != "investment",
                               kind="stable")
     formatted = table.drop(columns="section").map(lambda v: format_eur(v, 0, language))
@@ -219,7 +224,7 @@ def budget_by_year(budget: pd.DataFrame, language: str) -> pd.DataFrame:
 
 def reconciliation_table(results: Results, language: str) -> pd.DataFrame:
     """Public money granted against paid within the horizon (mean over draws), formatted."""
-    table = results.public_money_reconciliation()
+    table = public_money_reconciliation(results)
     formatted = table.map(lambda v: format_eur(v, 0, language))
     formatted.index = [plots_financing.kind_label(kind, language) for kind in table.index]
     formatted.columns = [message(f"workbook.col.{name.removesuffix('_eur')}", language)

@@ -8,21 +8,23 @@ import math
 
 import streamlit as st
 
-from .. import plots_analysis
-from ..analysis.errors import AnalysisError
-from ..analysis.evaluate import award_inputs, draw_inputs
-from ..analysis.labels import input_label, input_unit, is_award_path
-from ..analysis.outputs import Output, parse_output
-from ..analysis.sensitivity import Tornado, tornado
-from ..analysis.solve import SolveResult, default_bounds, solve
-from ..i18n import message
-from ..scenario.distributions import _Distribution
-from ..scenario.fields import unit_text
-from ..scenario.files import parse_scenario_text, scenario_to_toml
-from ..scenario.paths import get_path, uncertain_leaves
-from ..scenario.schema import Scenario
-from .app import LEVER_PATHS, run_current, show_chart, validated_scenario
-from .widgets import remember_choice
+from tierslieux_sim.analysis.chosen_inputs import award_inputs, draw_inputs
+from tierslieux_sim.analysis.sensitivity import Tornado, tornado
+from tierslieux_sim.analysis.solve import SolveResult, default_bounds, solve
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import Output, parse_output
+from tierslieux_sim.faces.dashboard.data import LEVER_PATHS
+from tierslieux_sim.faces.dashboard.layout import show_chart
+from tierslieux_sim.faces.dashboard.runs import run_current, validated_scenario
+from tierslieux_sim.faces.dashboard.widgets import remember_choice
+from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.fields import unit_text
+from tierslieux_sim.scenario.files import parse_scenario_text, scenario_to_toml
+from tierslieux_sim.scenario.labels import input_label, input_unit, is_award_path
+from tierslieux_sim.scenario.paths import get_path, uncertain_leaves
+from tierslieux_sim.scenario.schema import Scenario
+from tierslieux_sim.views import plots_analysis
 
 #: Outputs offered (those beyond the horizon are left out). The first, a central-case
 #: output, is a deterministic tornado of a few dozen model runs: the page opens at once; the

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from .. import plots_territory
-from ..formatting import format_eur, format_number
-from ..i18n import message
-from ..scenario.schema import Scenario, Territory, section_label
-from .app import charts_in_two_columns, run_current, validated_scenario
-from .widgets import section_editor
+from tierslieux_sim.core.formatting import format_eur, format_number
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.faces.dashboard.layout import charts_in_two_columns
+from tierslieux_sim.faces.dashboard.runs import run_current, validated_scenario
+from tierslieux_sim.faces.dashboard.widgets import section_editor
+from tierslieux_sim.scenario.schema import Scenario, Territory, section_label
+from tierslieux_sim.views import plots_territory
 
 
 def _range(values: np.ndarray, formatter, language: str) -> str:

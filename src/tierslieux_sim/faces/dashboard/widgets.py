@@ -17,14 +17,14 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
-from .. import plots
-from ..formatting import format_number
-from ..i18n import has_message, message
-from ..reference import reference_value
-from ..scenario.fields import FieldMeta, field_meta
-from ..scenario.sources import sources_after_list_edit
-from ..territory import REFERENCE_DEFAULTS
-from . import data as scenario_data
+from tierslieux_sim.core.formatting import format_number
+from tierslieux_sim.core.i18n import has_message, message
+from tierslieux_sim.core.reference import reference_value
+from tierslieux_sim.faces.dashboard import data as scenario_data
+from tierslieux_sim.model.appraisal_values import REFERENCE_DEFAULTS
+from tierslieux_sim.scenario.fields import FieldMeta, field_meta
+from tierslieux_sim.scenario.sources import sources_after_list_edit
+from tierslieux_sim.views import plots
 
 WIDGET_PREFIX = "w:"
 TABLE_PREFIX = "table:"
