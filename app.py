@@ -1,5 +1,5 @@
-"""Dashboard entry point: ``streamlit run app.py`` (the screens are in tierslieux_sim.ui)."""
+"""Dashboard entry point: ``streamlit run app.py`` (the screens are in tierslieux_sim.faces.dashboard)."""
 
-from tierslieux_sim.ui.app import main
+from tierslieux_sim.faces.dashboard.app import main
 
 main()

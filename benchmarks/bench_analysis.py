@@ -28,8 +28,8 @@ import scipy
 from results_file import RESULTS, write_section
 
 from tierslieux_sim import default_scenario, simulate
+from tierslieux_sim.analysis.changes import apply_changes
 from tierslieux_sim.analysis.compare import compare
-from tierslieux_sim.analysis.edits import apply_changes
 from tierslieux_sim.analysis.sensitivity import sobol, tornado
 from tierslieux_sim.analysis.solve import solve
 from tierslieux_sim.analysis.sweep import expand_changes, sweep

@@ -51,7 +51,7 @@ from playwright.async_api import async_playwright
 from playwright.sync_api import sync_playwright
 from results_file import write_section
 
-from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
+from tierslieux_sim.faces.dashboard.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
 CARD = '[data-testid="stMetricValue"]'
 MARKER = "#tl-run-marker"  # last element of each run; its text counts the runs

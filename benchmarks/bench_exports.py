@@ -23,8 +23,8 @@ from pathlib import Path
 from results_file import RESULTS, write_section
 
 from tierslieux_sim import default_scenario, simulate
-from tierslieux_sim.report import build_report_html, pdf_available, write_report
-from tierslieux_sim.workbook import MAX_DRAWS_SHEET, workbook_bytes
+from tierslieux_sim.faces.report import build_report_html, pdf_available, write_report
+from tierslieux_sim.faces.workbook import MAX_DRAWS_SHEET, workbook_bytes
 
 DRAW_COUNTS = (2_000, 10_000)
 

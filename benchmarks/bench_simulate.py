@@ -29,7 +29,7 @@ import scipy
 from results_file import RESULTS, write_section
 
 from tierslieux_sim import default_scenario, simulate
-from tierslieux_sim.allocator import keep_large_arrays_on_the_heap
+from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
 
 HERE = Path(__file__).resolve().parent
 SEED = 20270101
@@ -51,7 +51,7 @@ def time_simulate(draws: int, repeats: int) -> list[float]:
 CHILD = """
 import json, time
 from tierslieux_sim import default_scenario, simulate
-from tierslieux_sim.allocator import keep_large_arrays_on_the_heap
+from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
 keep_large_arrays_on_the_heap()
 start = time.perf_counter()
 results = simulate(default_scenario(), draws={draws}, seed={seed}, keep="summary")
@@ -89,7 +89,7 @@ def main() -> int:
     parser.add_argument("--default-allocator", action="store_true",
                         help="do not keep large arrays on the heap (glibc defaults)")
     arguments = parser.parse_args()
-    # As the CLI and the dashboard do (see tierslieux_sim.allocator); --default-allocator
+    # As the CLI and the dashboard do (see tierslieux_sim.core.allocator); --default-allocator
     # measures glibc's defaults instead.
     if not arguments.default_allocator:
         keep_large_arrays_on_the_heap()
@@ -140,7 +140,7 @@ def main() -> int:
         f"Its median total balancing subsidy: {summary['balancing_p50_eur']:,.0f} €.",
         "",
         "Measured with large arrays kept on the heap, as the CLI and the dashboard run "
-        "(`tierslieux_sim.allocator`; `--default-allocator` measures glibc's defaults, about "
+        "(`tierslieux_sim.core.allocator`; `--default-allocator` measures glibc's defaults, about "
         "25 % slower at 10k draws)." if not default_allocator else
         "Measured with glibc's default allocator settings (`--default-allocator`).",
         "",

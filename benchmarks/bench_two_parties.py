@@ -30,7 +30,7 @@ from pathlib import Path
 from results_file import write_section
 
 from tierslieux_sim import default_scenario, simulate
-from tierslieux_sim.allocator import keep_large_arrays_on_the_heap
+from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.i18n import set_language
+from tierslieux_sim.core.i18n import set_language
 from tierslieux_sim.scenario.files import scenario_from_dict
 from tierslieux_sim.scenario.paths import set_path, uncertain_leaves
 from tierslieux_sim.scenario.schema import Scenario

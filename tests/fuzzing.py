@@ -27,13 +27,14 @@ from typing import Any
 import numpy as np
 import tomlkit
 
-from tierslieux_sim.cli import main as cli_main
-from tierslieux_sim.engine import simulate
-from tierslieux_sim.finite import ResultsNotFinite, check_finite_results, may_be_non_finite
-from tierslieux_sim.notices import TiersLieuxWarning
+from tierslieux_sim.core.notices import TiersLieuxWarning
+from tierslieux_sim.engine.finite import ResultsNotFinite, check_finite_results, may_be_non_finite
+from tierslieux_sim.engine.pipeline import simulate
+from tierslieux_sim.faces.cli.main import main as cli_main
 from tierslieux_sim.scenario.errors import ScenarioError
 from tierslieux_sim.scenario.files import _scenario_files, parse_scenario_bytes, preset_names
 from tierslieux_sim.scenario.limits import MAX_FILE_BYTES
+from tierslieux_sim.views.yearly import yearly_kpis
 
 FUZZ_DRAWS = 16
 
@@ -305,7 +306,7 @@ def check_case(raw: bytes, folder: Path | None = None, run_cli: bool = True) -> 
                 results = simulate(scenario, draws=FUZZ_DRAWS, seed=0, keep="full")
                 check_finite_results(results)
                 summary = results.summary()
-                yearly = results.yearly_kpis()
+                yearly = yearly_kpis(results)
         except ResultsNotFinite as error:
             raise Unexpected("non_finite", error.report()[:300]) from error
         except ScenarioError as error:

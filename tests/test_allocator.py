@@ -5,7 +5,7 @@ import sys
 
 
 def test_setting_is_made_once_per_process():
-    code = ("from tierslieux_sim.allocator import keep_large_arrays_on_the_heap as keep\n"
+    code = ("from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap as keep\n"
             "print(keep(), keep())\n")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                check=True, timeout=60)
@@ -15,7 +15,7 @@ def test_setting_is_made_once_per_process():
 
 
 def test_summary_runs_give_freed_memory_back_after_each_chunk(monkeypatch):
-    import tierslieux_sim.engine as engine
+    import tierslieux_sim.engine.runs as engine
     from tierslieux_sim import default_scenario
 
     calls = []

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import tierslieux_sim as tl
+from tierslieux_sim.analysis.changes import apply_changes
 from tierslieux_sim.analysis.compare import compare
-from tierslieux_sim.analysis.edits import apply_changes
-from tierslieux_sim.analysis.errors import AnalysisError
+from tierslieux_sim.engine.errors import AnalysisError
 
 DRAWS = 1_000
 

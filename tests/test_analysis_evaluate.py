@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.analysis.evaluate import (
+from tierslieux_sim.analysis.chosen_inputs import (
     award_inputs,
     central_inputs,
     draw_inputs,

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from tierslieux_sim.analysis.edits import apply_changes
-from tierslieux_sim.analysis.errors import AnalysisError
-from tierslieux_sim.analysis.outputs import default_kpis, parse_output
+from tierslieux_sim.analysis.changes import apply_changes
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import default_kpis, parse_output
 
 
 @pytest.mark.parametrize(("name", "indicator", "statistic", "year"), [

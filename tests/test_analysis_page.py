@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 
 def _page() -> None:
-    from tierslieux_sim.ui import app
-    from tierslieux_sim.ui.page_sensitivity import page_sensitivity
+    from tierslieux_sim.faces.dashboard import app
+    from tierslieux_sim.faces.dashboard.page_sensitivity import page_sensitivity
 
     app.init_session()
     page_sensitivity(300, 1, app.st.session_state.get("test_language", "fr"))
@@ -49,8 +49,8 @@ def test_in_english():
 
 
 def _dashboard() -> None:
-    from tierslieux_sim.ui import app
-    from tierslieux_sim.ui.page_sensitivity import page_sensitivity
+    from tierslieux_sim.faces.dashboard import app
+    from tierslieux_sim.faces.dashboard.page_sensitivity import page_sensitivity
 
     app.PAGES.setdefault("sensitivity", page_sensitivity)  # as wired in the dashboard's menu
     app.main()

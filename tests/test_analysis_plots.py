@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tierslieux_sim import plots_analysis
-from tierslieux_sim.analysis.evaluate import draw_inputs
-from tierslieux_sim.analysis.outputs import parse_output
+from tierslieux_sim.analysis.chosen_inputs import draw_inputs
 from tierslieux_sim.analysis.sensitivity import sobol, tornado
 from tierslieux_sim.analysis.solve import solve
-from tierslieux_sim.i18n import message
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.outputs import parse_output
+from tierslieux_sim.views import plots_analysis
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pytest
 from scipy import stats
 
 from conftest import edit_scenario
-from tierslieux_sim.analysis.errors import AnalysisError
 from tierslieux_sim.analysis.sensitivity import sensitivity, sobol, sobol_analysis, tornado
+from tierslieux_sim.engine.errors import AnalysisError
 
 HORIZON_YEARS = 10
 INITIAL_CASH_EUR = 1_000_000.0

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from conftest import edit_scenario
-from tierslieux_sim.analysis.errors import AnalysisError
 from tierslieux_sim.analysis.solve import default_bounds, parse_target, solve
+from tierslieux_sim.engine.errors import AnalysisError
 from tierslieux_sim.scenario.edits import probable_value
 from tierslieux_sim.scenario.paths import get_path
 

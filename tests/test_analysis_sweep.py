@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.analysis.edits import apply_changes
-from tierslieux_sim.analysis.errors import AnalysisError
-from tierslieux_sim.analysis.outputs import parse_output
+from tierslieux_sim.analysis.changes import apply_changes
 from tierslieux_sim.analysis.sweep import expand_changes, load_changes, sweep
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.engine.outputs import parse_output
 
 GRID = {"prices.day_pass_eur": [8, 16], "site.flex_desks": [8, 12]}
 KPIS = ["balancing_subsidy_p80", "autonomy_by_year_5", "occupancy_rate_year_3_p50",
@@ -118,7 +118,7 @@ def test_bad_variants_fail_before_anything_runs(default):
 def test_workers_keep_large_arrays_on_the_heap_once(monkeypatch):
     """Sweep workers (Dask nannies set MALLOC_TRIM_THRESHOLD_, which made variants 3.5×
     slower) set glibc's mmap and trim thresholds, once per process."""
-    import tierslieux_sim.allocator as allocator
+    import tierslieux_sim.core.allocator as allocator
 
     module = importlib.import_module("tierslieux_sim.analysis.sweep")
     calls = []

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.analysis.outputs import indicator_label
-from tierslieux_sim.i18n import message
-from tierslieux_sim.plots_territory import (
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.outputs import indicator_label
+from tierslieux_sim.views.plots_territory import (
     appraisal_decomposition_chart,
     appraisal_items,
     appraisal_summary,
@@ -47,7 +47,7 @@ def test_decomposition_chart(results, language):
 
 
 def test_report_cites_the_guide_and_says_what_is_counted(results):
-    from tierslieux_sim.report import build_report_html
+    from tierslieux_sim.faces.report import build_report_html
 
     html = build_report_html(results).replace("&#x27;", "'")
     assert "Guide de l'évaluation socioéconomique des investissements publics" in html

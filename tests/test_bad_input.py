@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from tierslieux_sim import simulate
-from tierslieux_sim.finite import ResultsNotFinite, check_finite_outputs, check_finite_results
-from tierslieux_sim.safe_text import clean, escape_controls, shown
+from tierslieux_sim.core.safe_text import clean, escape_controls, shown
+from tierslieux_sim.engine.finite import ResultsNotFinite, check_finite_outputs, check_finite_results
 from tierslieux_sim.scenario.errors import ScenarioError
 from tierslieux_sim.scenario.fields import MAX_MONEY_EUR
 from tierslieux_sim.scenario.files import (
@@ -249,7 +249,8 @@ def test_non_finite_outputs_are_an_error_not_a_result():
 
 
 def test_the_chunk_check_names_the_variable():
-    from tierslieux_sim.engine import central_input_values, model_parameters, plan_inputs
+    from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
+    from tierslieux_sim.engine.evaluate import model_parameters
     from tierslieux_sim.model import run_model
 
     scenario = preset_scenario("default")

@@ -12,7 +12,7 @@ import pytest
 import xarray as xr
 
 from tierslieux_sim import default_scenario, simulate
-from tierslieux_sim.cli import kpi_report, main
+from tierslieux_sim.faces.cli.main import kpi_report, main
 
 
 def test_run_default_prints_kpi_table(capsys):
@@ -124,7 +124,7 @@ def test_schema_is_json_schema(capsys):
 def test_console_script_runs_as_a_process(tmp_path):
     """The installed entry point, as a user types it (exit code and stdout)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "tierslieux_sim.cli", "run", "--draws", "50", "--seed", "1"],
+        [sys.executable, "-m", "tierslieux_sim.faces.cli.main", "run", "--draws", "50", "--seed", "1"],
         capture_output=True, text=True, check=False, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert "Subvention d'équilibre" in completed.stdout
@@ -139,7 +139,7 @@ def default_scenario_path_text() -> str:
 
 def test_progress_bar_shows_after_one_second_and_counts_every_draw(monkeypatch):
     """simulate(progress=True) (what `run` uses) drives a tqdm bar delayed by one second."""
-    import tierslieux_sim.engine as engine
+    import tierslieux_sim.engine.runs as engine
 
     created = []
 
@@ -165,7 +165,7 @@ def test_progress_bar_shows_after_one_second_and_counts_every_draw(monkeypatch):
 
 
 def test_app_command_starts_streamlit_on_the_packaged_entry(monkeypatch):
-    import tierslieux_sim.cli as cli
+    import tierslieux_sim.faces.cli.main as cli
 
     calls = []
     monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append((command, env))
@@ -196,7 +196,7 @@ def test_command_line_works_without_the_optional_extras(tmp_path):
     script = ("import sys\n"
               "for name in ('streamlit', 'dask', 'distributed', 'playwright'):\n"
               "    sys.modules[name] = None  # the optional extras are not installed\n"
-              "from tierslieux_sim.cli import main\n"
+              "from tierslieux_sim.faces.cli.main import main\n"
               "codes = [main(['run', '--draws', '100', '--seed', '1', '--out', sys.argv[1]]),\n"
               "         main(['report', '--draws', '100', '--seed', '1', '-o', sys.argv[2]]),\n"
               "         main(['sensitivity', '--draws', '100', '--seed', '1']),\n"

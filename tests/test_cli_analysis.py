@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim import cli
-from tierslieux_sim.analysis.edits import apply_changes
-from tierslieux_sim.cli_analysis import add_analysis_commands, draws_argument, main, parse_set
+from tierslieux_sim.analysis.changes import apply_changes
+from tierslieux_sim.faces.cli import main as cli
+from tierslieux_sim.faces.cli.analysis import add_analysis_commands, draws_argument, main, parse_set
 
 
 @pytest.fixture(scope="module")

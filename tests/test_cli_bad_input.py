@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from tierslieux_sim import cli, cli_guard, memory
-from tierslieux_sim.analysis.auto_draws import simulate_auto
-from tierslieux_sim.analysis.edits import apply_changes
-from tierslieux_sim.analysis.errors import AnalysisError
+from tierslieux_sim.analysis.changes import apply_changes
 from tierslieux_sim.analysis.solve import parse_target
 from tierslieux_sim.analysis.sweep import MAX_VARIANTS, expand_changes, load_changes
-from tierslieux_sim.atomic import TEMPORARY_MARK, atomic_path
-from tierslieux_sim.cli import main
-from tierslieux_sim.cli_common import write_output
+from tierslieux_sim.core.atomic import TEMPORARY_MARK, atomic_path
+from tierslieux_sim.engine import memory
+from tierslieux_sim.engine.auto_draws import simulate_auto
+from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.faces.cli import guard as cli_guard
+from tierslieux_sim.faces.cli import main as cli
+from tierslieux_sim.faces.cli.common import write_output
+from tierslieux_sim.faces.cli.main import main
 from tierslieux_sim.scenario.files import preset_scenario, scenario_to_toml
 
 DEFAULT_TEXT = scenario_to_toml(preset_scenario("default"))
@@ -161,7 +163,7 @@ def test_available_memory_reads_meminfo_and_falls_back(tmp_path, monkeypatch):
 
 
 def test_auto_draws_stop_at_a_stated_cap():
-    from tierslieux_sim.sampling import BLOCK_DRAWS
+    from tierslieux_sim.engine.sampling import BLOCK_DRAWS
 
     with pytest.warns(UserWarning):
         results = simulate_auto(preset_scenario("default"), 1e-12, seed=1, keep="summary",
@@ -330,7 +332,7 @@ def test_sigint_during_run_out_leaves_the_previous_file_or_none(tmp_path, previo
         target.write_bytes(b"previous good results" * 1000)
     before = target.read_bytes() if previous else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "tierslieux_sim.cli", "run", "--draws", "200000", "--seed", "1",
+        [sys.executable, "-m", "tierslieux_sim.faces.cli.main", "run", "--draws", "200000", "--seed", "1",
          "--out", str(target)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -377,7 +379,7 @@ class _Reached(Exception):
 
 @pytest.fixture
 def stop_before_computing(monkeypatch):
-    from tierslieux_sim import cli_analysis
+    from tierslieux_sim.faces.cli import analysis as cli_analysis
 
     def reached(*_args, **_kwargs):
         raise _Reached
@@ -427,7 +429,7 @@ def test_every_command_s_help_prints(command, language, capsys):
 
 def test_a_pdf_without_chromium_leaves_the_html_beside_it_and_no_temporary_file(
         tmp_path, monkeypatch, capsys):
-    import tierslieux_sim.report as report
+    import tierslieux_sim.faces.report as report
 
     monkeypatch.setattr(report.shutil, "which", lambda *_args, **_kwargs: None)
     target = tmp_path / "rapport.pdf"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard_apptest import metric, start
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
-from tierslieux_sim.i18n import message
+from tierslieux_sim.core.i18n import message
 
 PAGES = ("results", "inputs", "financing", "territory", "sensitivity", "compare")
 
@@ -56,8 +56,8 @@ def test_results_page_offers_the_council_report(app):
 
 
 def test_the_report_compares_the_pinned_variants():
-    from tierslieux_sim.report import build_report_html
-    from tierslieux_sim.ui.app import report_variants, run_scenario
+    from tierslieux_sim.faces.dashboard.app import report_variants, run_scenario
+    from tierslieux_sim.faces.report import build_report_html
 
     default = preset_scenario("default")
     dearer = default.model_copy(update={"meta": default.meta.model_copy(
@@ -185,7 +185,7 @@ def test_results_page_offers_the_workbook(app):
 
 
 def test_results_page_offers_the_pdf_report_when_chromium_is_there(app):
-    from tierslieux_sim.report import pdf_available
+    from tierslieux_sim.faces.report import pdf_available
 
     buttons = [b for b in app.get("download_button") if b.proto.id.endswith("download_report_pdf")]
     if pdf_available():
@@ -196,7 +196,7 @@ def test_results_page_offers_the_pdf_report_when_chromium_is_there(app):
 
 
 def test_without_chromium_the_results_page_says_how_to_get_a_pdf(monkeypatch):
-    from tierslieux_sim import report
+    from tierslieux_sim.faces import report
 
     monkeypatch.setattr(report, "CHROMIUM_PATH", "/nonexistent/chromium")
     monkeypatch.setattr(report.pdf_available, "__defaults__", ("/nonexistent/chromium",))

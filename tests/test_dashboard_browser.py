@@ -11,7 +11,7 @@ import pytest
 from dashboard_browser import CARD
 from dashboard_browser import wait_until_idle as _wait_until_idle
 from tierslieux_sim import load_scenario, preset_scenario, scenario_to_toml
-from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
+from tierslieux_sim.faces.dashboard.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -81,8 +81,8 @@ def test_upload_then_download_round_trip(page, tmp_path):
 def test_workbook_download_opens_in_openpyxl(page, tmp_path):
     import openpyxl
 
-    from tierslieux_sim.i18n import message
-    from tierslieux_sim.workbook import SHEETS
+    from tierslieux_sim.core.i18n import message
+    from tierslieux_sim.faces.workbook import SHEETS
 
     wait_until_idle(page)
     button = page.get_by_role("button", name=message("ui.download_workbook", "fr"))
@@ -100,7 +100,7 @@ def test_workbook_download_opens_in_openpyxl(page, tmp_path):
 def test_pdf_report_download(page, tmp_path):
     import subprocess
 
-    from tierslieux_sim.i18n import message
+    from tierslieux_sim.core.i18n import message
 
     wait_until_idle(page)
     button = page.get_by_role("button", name=message("ui.download_report_pdf", "fr"))

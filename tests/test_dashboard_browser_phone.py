@@ -11,8 +11,8 @@ import shutil
 import pytest
 
 from dashboard_browser import CARD, SIDEBAR, wait_until_idle
+from tierslieux_sim.faces.dashboard.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 from tierslieux_sim.scenario.limits import MAX_FILE_BYTES
-from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard_browser import CARD, SIDEBAR, wait_until_idle
 from tierslieux_sim import load_scenario, preset_scenario
-from tierslieux_sim.ui.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
+from tierslieux_sim.faces.dashboard.serve import CHROMIUM_ARGS, CHROMIUM_PATH, running_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -164,8 +164,8 @@ def test_language_switch_keeps_page_and_precision(page):
 
 def test_language_switch_keeps_the_analysis_choices(page):
     """Select boxes whose options are labels (Sensibilité) keep the chosen option too."""
-    from tierslieux_sim.analysis.outputs import parse_output
-    from tierslieux_sim.ui.page_sensitivity import SENSITIVITY_OUTPUTS, available
+    from tierslieux_sim.engine.outputs import parse_output
+    from tierslieux_sim.faces.dashboard.page_sensitivity import SENSITIVITY_OUTPUTS, available
 
     scenario = preset_scenario("default")
     second = parse_output(available(scenario, SENSITIVITY_OUTPUTS)[1], scenario)

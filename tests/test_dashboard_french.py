@@ -13,11 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tierslieux_sim import preset_scenario, scenario_to_toml
-from tierslieux_sim.i18n import message
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.faces.dashboard.app import LEVER_PATHS, UPLOAD_LIMIT_MB
 from tierslieux_sim.scenario.errors import ScenarioError
 from tierslieux_sim.scenario.files import parse_scenario_text
 from tierslieux_sim.scenario.limits import MAX_FILE_BYTES
-from tierslieux_sim.ui.app import LEVER_PATHS, UPLOAD_LIMIT_MB
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 #: Words of tomllib's (English) messages.
@@ -208,7 +208,7 @@ def test_workbook_central_case_rows_are_words():
     import openpyxl
 
     import tierslieux_sim as tl
-    from tierslieux_sim.workbook import workbook_bytes
+    from tierslieux_sim.faces.workbook import workbook_bytes
 
     run = tl.simulate(tl.default_scenario(), draws=50, seed=1)
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(run, "fr")))

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from dashboard_apptest import metric, start
-from tierslieux_sim.ui import app as dashboard
-from tierslieux_sim.ui.shared_cache import SharedCache
+from tierslieux_sim.faces.dashboard import app as dashboard
+from tierslieux_sim.faces.dashboard.shared_cache import SharedCache
 
 DAY_PASS = "lever:prices.day_pass_eur"
 FLEX_DESKS = "lever:site.flex_desks"

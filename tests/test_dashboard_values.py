@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard_apptest import metric, start
 from tierslieux_sim import preset_names, preset_scenario, scenario_to_toml
-from tierslieux_sim.i18n import message
-from tierslieux_sim.ui import data as scenario_data
-from tierslieux_sim.ui.app import FILE_OPTION
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.faces.dashboard import data as scenario_data
+from tierslieux_sim.faces.dashboard.app import FILE_OPTION
 
 PAGES = ("inputs", "territory", "financing", "sensitivity", "compare", "results")
 REFERENCE_FIELDS = ("emission_factor_kgco2e_per_km", "rebound_rate",

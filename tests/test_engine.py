@@ -9,8 +9,8 @@ from scipy import stats
 
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario, zero_variance
-from tierslieux_sim.engine import draw_input_values, plan_inputs
-from tierslieux_sim.sampling import BLOCK_DRAWS
+from tierslieux_sim.engine.inputs import draw_input_values, plan_inputs
+from tierslieux_sim.engine.sampling import BLOCK_DRAWS
 from tierslieux_sim.scenario.paths import get_path
 
 ATOL_EUR = 1e-6  # euros: rounding of sums of a few hundred thousand euros
@@ -535,8 +535,8 @@ def test_a_run_whose_outputs_are_not_finite_is_an_error(default, monkeypatch):
     """The engine checks every chunk: an infinity in a monthly variable (here injected into
     the operator's net result of one month, after the model ran) or a NaN in an indicator
     raises ResultsNotFinite naming it, instead of returning results."""
-    from tierslieux_sim import engine
-    from tierslieux_sim.finite import ResultsNotFinite
+    from tierslieux_sim.engine import simulate as engine
+    from tierslieux_sim.engine.finite import ResultsNotFinite
 
     real_model, real_indicators = engine.run_model, engine.operator_indicators
 

@@ -12,6 +12,8 @@ from conftest import SEED, edit_scenario, zero_variance
 from tierslieux_sim.model import financing
 from tierslieux_sim.scenario.files import parse_scenario_text, scenario_to_toml
 from tierslieux_sim.scenario.schema import SCHEMA_VERSION
+from tierslieux_sim.views.financing_plan import financing_plan
+from tierslieux_sim.views.public_money import public_money_table
 
 VAT, FCTVA = 0.20, 0.16404  # CGI art. 278; CGCT art. L1615-6 (reference data)
 
@@ -199,7 +201,7 @@ def test_below_market_rent_moves_the_discount_to_in_kind(flat_default):
 # --- the financing plan table -----------------------------------------------------------------------
 
 def test_financing_plan_adds_up_to_the_cost(default_run):
-    plan = default_run.financing_plan()
+    plan = financing_plan(default_run)
     cost = plan.attrs["cost_eur"]
     assert list(plan.index) == ["DETR", "Région (aide à l'amorçage)", "self_financing"]
     assert plan["amount_eur"].sum() == pytest.approx(cost)
@@ -218,7 +220,7 @@ def test_financing_plan_lists_fctva_and_loan(default):
         data["structure"].update(vat_recoverable=False, fctva_regime="n")
         data["loan"]["amount_eur"] = 20_000.0
     results = tl.simulate(edit_scenario(default, edit), draws=20, seed=SEED)
-    plan = results.financing_plan()
+    plan = financing_plan(results)
     assert {"fctva", "loan", "self_financing"} <= set(plan.index)
     assert plan.attrs["vat_borne_eur"] == pytest.approx(VAT * plan.attrs["cost_excluding_vat_eur"])
     assert plan.loc["fctva"].amount_eur == pytest.approx(FCTVA * plan.attrs["cost_eur"])
@@ -294,7 +296,7 @@ plotly = pytest.importorskip("plotly")
 
 
 def test_grants_timeline_chart_and_reading(default_run):
-    from tierslieux_sim import plots_financing
+    from tierslieux_sim.views import plots_financing
 
     timeline = plots_financing.grants_timeline(default_run)
     assert 12 <= timeline.months <= default_run.scenario.horizon_months
@@ -314,10 +316,10 @@ def test_grants_timeline_chart_and_reading(default_run):
 
 
 def test_public_money_by_funder_chart_and_reading(default_run):
-    from tierslieux_sim import plots_financing
+    from tierslieux_sim.views import plots_financing
 
     figure = plots_financing.public_money_by_funder_chart(default_run)
-    table = default_run.public_money_table()
+    table = public_money_table(default_run)
     total = sum(np.asarray(trace.x).sum() for trace in figure.data)
     assert total == pytest.approx(table.loc["total", "total"])
     assert list(figure.data[0].y) == ["État", "Région", "EPCI / commune"]
@@ -326,7 +328,7 @@ def test_public_money_by_funder_chart_and_reading(default_run):
 
 
 def test_financing_figures_work_in_summary_mode(default):
-    from tierslieux_sim import plots_financing
+    from tierslieux_sim.views import plots_financing
 
     results = tl.simulate(default, draws=200, seed=SEED, keep="summary")
     assert plots_financing.grants_timeline_chart(results).data

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from tierslieux_sim.formatting import format_eur, format_month, format_number, format_percent
+from tierslieux_sim.core.formatting import format_eur, format_month, format_number, format_percent
 
 
 def test_french_formats():

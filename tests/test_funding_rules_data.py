@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.rules import (
+from tierslieux_sim.engine.rules import (
     detr_dsil_advance_respected,
     detr_minimum_rate_respected,
     fabrique_rule_for_year,

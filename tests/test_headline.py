@@ -1,4 +1,4 @@
-"""The headline (:mod:`tierslieux_sim.headline`): its figures against quantiles taken here from
+"""The headline (:mod:`tierslieux_sim.views.headline`): its figures against quantiles taken here from
 the per-draw indicators, the budget years of a September opening, the command line printing
 it first, and the README quoting the catalogue's definitions word for word."""
 
@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim import headline
-from tierslieux_sim.cli import main
-from tierslieux_sim.formatting import format_eur
+from tierslieux_sim.core.formatting import format_eur
+from tierslieux_sim.faces.cli.main import main
+from tierslieux_sim.views import headline
+from tierslieux_sim.views.budget import collectivity_cost_by_budget_year
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "src" / "tierslieux_sim" / "data" / "messages.toml"
@@ -27,7 +28,7 @@ def run():
 
 def test_budget_years_of_a_september_opening(run):
     # September 2027 + 120 months: 4 months of 2027, 2028 … 2036, 8 months of 2037
-    table = run.collectivity_cost_by_budget_year()
+    table = collectivity_cost_by_budget_year(run)
     assert list(table.index) == list(range(2027, 2038))
     assert list(table["months"]) == [4] + [12] * 9 + [8]
     assert table["months"].sum() == 120
@@ -63,7 +64,7 @@ def test_year_table_rows_read_in_french(run):
                        "Fonctionnement P50 / P80", "Coût net P50 / P80"]
     assert rows[0][0] == "2027 (4 mois)" and rows[1][0] == "2028"
     assert rows[-1][0] == "2037 (8 mois)"
-    first = run.collectivity_cost_by_budget_year().loc[2027]
+    first = collectivity_cost_by_budget_year(run).loc[2027]
     assert rows[0][3] == (f"{format_eur(first['net_p50'], 0, 'fr')} / "
                           f"{format_eur(first['net_p80'], 0, 'fr')}")
 

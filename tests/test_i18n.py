@@ -8,8 +8,8 @@ import string
 
 import pytest
 
-from tierslieux_sim import i18n
-from tierslieux_sim.i18n import (
+from tierslieux_sim.core import i18n
+from tierslieux_sim.core.i18n import (
     LANGUAGES,
     current_language,
     has_message,
@@ -172,7 +172,7 @@ def _schema_units() -> set[str]:
 
 
 def test_every_schema_unit_reads_in_english():
-    from tierslieux_sim.i18n import has_message
+    from tierslieux_sim.core.i18n import has_message
     from tierslieux_sim.scenario.fields import unit_text
 
     units = _schema_units()
@@ -191,10 +191,10 @@ def test_every_schema_unit_reads_in_english():
 
 
 def test_values_and_labels_show_english_units(default):
-    from tierslieux_sim.analysis.labels import format_value
+    from tierslieux_sim.faces.dashboard.widgets import label_with_unit
     from tierslieux_sim.scenario.fields import field_meta
+    from tierslieux_sim.scenario.labels import format_value
     from tierslieux_sim.scenario.schema import Site
-    from tierslieux_sim.ui.widgets import label_with_unit
 
     assert format_value(6.0, "jours/mois", "en") == "6 days/month"
     assert format_value(6.0, "jours/mois", "fr") == "6\u00a0jours/mois"

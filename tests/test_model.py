@@ -13,7 +13,8 @@ import pytest
 
 import tierslieux_sim
 from conftest import SEED, edit_scenario
-from tierslieux_sim.engine import draw_input_values, model_parameters, plan_inputs
+from tierslieux_sim.engine.inputs import draw_input_values, plan_inputs
+from tierslieux_sim.engine.evaluate import model_parameters
 from tierslieux_sim.model import accounts, costs, demand, financing, revenue, run_model
 from tierslieux_sim.model.timeline import (
     active_months,

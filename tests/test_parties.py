@@ -21,10 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tierslieux_sim as tl
-from tierslieux_sim.engine import model_parameters, plan_inputs
+from tierslieux_sim.engine.inputs import plan_inputs
+from tierslieux_sim.engine.evaluate import model_parameters
 from tierslieux_sim.model.parties import BUDGET_LINES
 from tierslieux_sim.model.run import run_model
 from tierslieux_sim.scenario.files import scenario_from_dict
+from tierslieux_sim.views.budget import collectivity_budget_lines
+from tierslieux_sim.views.public_money import public_money_by_funder, public_money_reconciliation
 
 VAT = 0.20
 FCTVA = 0.16404
@@ -131,7 +134,7 @@ def test_bridging_costs_the_collectivity_20k_not_180k():
     assert_every_draw(results, "balancing_subsidy_eur", 0.0)  # the operator bridges nothing
     # public money: the State's 80 k€ and the collectivity's 20 k€, once
     assert_every_draw(results, "public_money_eur", 100_000.0)
-    by_funder = results.public_money_by_funder().mean()
+    by_funder = public_money_by_funder(results).mean()
     assert by_funder["state"] == pytest.approx(80_000.0)
     assert by_funder["epci_commune"] == pytest.approx(20_000.0)
     # nothing is left unspent: the operator's cash is what it started with
@@ -147,7 +150,7 @@ def test_bridging_with_vat_and_the_fctva_coming_back():
     assert per_budget_year(results) == pytest.approx(
         {2027: paid - fctva, 2028: -80_000.0, 2029: 0.0, 2030: 0.0})
     assert_every_draw(results, "net_cost_eur", paid - 80_000.0 - fctva)
-    lines = results.collectivity_budget_lines("central")
+    lines = collectivity_budget_lines(results, "central")
     assert lines.loc["fctva_received", 2027] == pytest.approx(-fctva)
     assert lines.loc["works_and_equipment_paid", 2027] == pytest.approx(paid)
 
@@ -168,7 +171,7 @@ def test_subsidy_paid_late_and_beyond_the_horizon_counts_in_cash():
     results = run(data)
     assert_every_draw(results, "operating_subsidies_paid_eur", 24_000.0)
     assert_every_draw(results, "operating_subsidies_granted_eur", 36_000.0)
-    reconciliation = results.public_money_reconciliation()
+    reconciliation = public_money_reconciliation(results)
     assert reconciliation.loc["operating_subsidies", "beyond_horizon_eur"] == pytest.approx(
         12_000.0)
     assert_every_draw(results, "public_money_eur", 24_000.0)
@@ -229,7 +232,7 @@ def test_rent_nets_out_between_the_parties(mode):
     monthly_balancing = yearly("2027-04", [rent] * 36)  # paid each January for the year
     assert per_budget_year(results, "net_cost_{}_eur") == pytest.approx(
         dict.fromkeys(monthly_balancing, 0.0), abs=1e-6)
-    lines = results.collectivity_budget_lines("central")
+    lines = collectivity_budget_lines(results, "central")
     for year, amount in monthly_balancing.items():
         assert lines.loc["balancing_subsidy_paid", year] == pytest.approx(amount)
         assert lines.loc["rent_received", year] == pytest.approx(-amount)
@@ -334,7 +337,7 @@ def test_a_cash_advance_bridges_the_operator_s_grant_and_comes_back():
                                      "payment_delay_months": 10}]
     data["budget"] = {"grant_cash_advance": True}
     results = run(data)
-    lines = results.collectivity_budget_lines("central")
+    lines = collectivity_budget_lines(results, "central")
     assert lines.loc["cash_advance_paid", 2027] == pytest.approx(9_000.0)
     assert lines.loc["cash_advance_repaid", 2027] == pytest.approx(-9_000.0)
     assert_every_draw(results, "net_cost_eur", 0.0)
@@ -469,7 +472,7 @@ def test_flows_between_parties_balance_and_each_cash_follows_its_recursion(scena
     import warnings
 
     plan = plan_inputs(scenario)
-    from tierslieux_sim.engine import draw_input_values
+    from tierslieux_sim.engine.inputs import draw_input_values
 
     draws, n_months = 16, scenario.horizon_months
     values = draw_input_values(plan, 5, 0, draws, "random")

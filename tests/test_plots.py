@@ -1,7 +1,7 @@
-"""Figures and readings of tierslieux_sim.plots.
+"""Figures and readings of tierslieux_sim.views.plots.
 
 Expected values are recomputed here from the results with numpy (quantiles over draws, means
-of yearly totals) and formatted with tierslieux_sim.formatting, never copied from a run.
+of yearly totals) and formatted with tierslieux_sim.core.formatting, never copied from a run.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import pytest
 
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario
-from tierslieux_sim import plots
-from tierslieux_sim.formatting import NBSP, format_eur, format_month, format_percent
-from tierslieux_sim.i18n import message, set_language
+from tierslieux_sim.core.formatting import NBSP, format_eur, format_month, format_percent
+from tierslieux_sim.core.i18n import message, set_language
+from tierslieux_sim.views import plots
+from tierslieux_sim.views.yearly import yearly_kpis
 
 DRAWS = 400
 BUILT_IN_LINES = ("day_pass", "ten_day_pack", "flex_membership", "dedicated_desk",
@@ -88,7 +89,7 @@ def test_plots_does_not_import_streamlit():
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert "streamlit" not in imported
-    code = "import sys, tierslieux_sim.plots; print('streamlit' in sys.modules)"
+    code = "import sys, tierslieux_sim.views.plots; print('streamlit' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
@@ -341,7 +342,7 @@ def test_compare_balancing_yearly_medians(default_run: tl.Results, short_run: tl
     figure = plots.compare_balancing_chart({"Dix ans": default_run, "Quatre ans": short_run})
     traces = by_meta(figure)
     np.testing.assert_allclose(traces["Dix ans"].y,
-                               default_run.yearly_kpis()["balancing_subsidy_p50_eur"])
+                               yearly_kpis(default_run)["balancing_subsidy_p50_eur"])
     short = np.asarray(traces["Quatre ans"].y, dtype=float)
     expected = [np.quantile(short_run.indicators[f"balancing_subsidy_year_{year}_eur"], 0.5)
                 for year in range(1, 5)]

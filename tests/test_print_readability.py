@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import pytest
 
-from tierslieux_sim.report import report_figures
+from tierslieux_sim.faces.report import report_figures
 
 #: Smallest luma difference (0 black – 1 white) two fills or lines need to differ by.
 MIN_GREY_GAP = 0.20

@@ -11,9 +11,20 @@ import pytest
 
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario
-from tierslieux_sim.cli import kpi_report, main
-from tierslieux_sim.formatting import format_eur
+from tierslieux_sim.core.formatting import format_eur
+from tierslieux_sim.faces.cli.main import kpi_report, main
+from tierslieux_sim.faces.result_files import write_results
 from tierslieux_sim.model.public_money import FUNDERS, KINDS, PROGRAMME_FUNDER
+from tierslieux_sim.views.budget import collectivity_budget_lines
+from tierslieux_sim.views.public_money import (
+    public_money_by_funder,
+    public_money_by_kind,
+    public_money_eur,
+    public_money_ratios,
+    public_money_sources,
+    public_money_summary,
+    public_money_table,
+)
 
 DRAWS = 400
 
@@ -57,7 +68,7 @@ def every_run(every_source):
 
 
 def test_every_kind_and_funder_is_present(every_run):
-    sources = every_run.public_money_sources()
+    sources = public_money_sources(every_run)
     # cash advances need an operator that owns the investment (tests/test_parties.py)
     assert set(sources.columns.get_level_values("kind")) == set(KINDS) - {"cash_advances"}
     assert set(sources.columns.get_level_values("funder")) == {
@@ -65,14 +76,14 @@ def test_every_kind_and_funder_is_present(every_run):
 
 
 def test_by_funder_and_by_kind_sum_to_the_total(every_run):
-    total = every_run.public_money_eur()
-    np.testing.assert_allclose(every_run.public_money_by_funder().sum(axis=1), total, rtol=1e-12)
-    np.testing.assert_allclose(every_run.public_money_by_kind().sum(axis=1), total, rtol=1e-12)
-    np.testing.assert_allclose(every_run.public_money_sources().sum(axis=1), total, rtol=1e-12)
-    table = every_run.public_money_table()
+    total = public_money_eur(every_run)
+    np.testing.assert_allclose(public_money_by_funder(every_run).sum(axis=1), total, rtol=1e-12)
+    np.testing.assert_allclose(public_money_by_kind(every_run).sum(axis=1), total, rtol=1e-12)
+    np.testing.assert_allclose(public_money_sources(every_run).sum(axis=1), total, rtol=1e-12)
+    table = public_money_table(every_run)
     assert table.loc["total", "total"] == pytest.approx(total.mean())
     np.testing.assert_allclose(table.drop(index="total")["total"],
-                               every_run.public_money_by_funder().mean()[
+                               public_money_by_funder(every_run).mean()[
                                    [f for f in FUNDERS if f in table.index]])
 
 
@@ -89,12 +100,12 @@ def test_total_is_the_sum_of_the_public_flows_of_the_accounts(every_run):
              + ds.loan_repaid_eur + ds.interest_eur - rent_received).sum("month")
     initial = (every_run.scenario.simulation.initial_cash_eur
                * every_run.scenario.public_support.initial_cash_public_share)
-    np.testing.assert_allclose(every_run.public_money_eur(), flows + initial, rtol=1e-12)
+    np.testing.assert_allclose(public_money_eur(every_run), flows + initial, rtol=1e-12)
     np.testing.assert_allclose(ds.public_money_eur.sum("month"), flows + initial, rtol=1e-12)
 
 
 def test_who_pays_what(every_run):
-    sources, ds = every_run.public_money_sources(), every_run.dataset
+    sources, ds = public_money_sources(every_run), every_run.dataset
     grants = ds.investment_grants_by_line_eur.sum("month")
     # programmes: DETR is State money, LEADER is EU money; "other" with a funder given
     np.testing.assert_allclose(sources["investment_grants", "eu"], grants.sel(grant="LEADER"))
@@ -124,15 +135,15 @@ def test_volunteering_is_valued_apart(every_run):
     volunteer = every_run.indicators["volunteer_time_eur"]
     assert volunteer.iloc[0] == pytest.approx(3_000.0 * sum(
         1.02 ** year for year in range(10)))  # indexed like costs (2 % a year)
-    assert "volunteer_time" not in set(every_run.public_money_sources().columns.get_level_values(
+    assert "volunteer_time" not in set(public_money_sources(every_run).columns.get_level_values(
         "kind"))
 
 
 def test_ratios(every_run):
-    ds, total = every_run.dataset, every_run.public_money_eur().to_numpy()
+    ds, total = every_run.dataset, public_money_eur(every_run).to_numpy()
     desk_days = ds.served_user_days.sum("month").to_numpy()
     user_years = ds.users.sum("month").to_numpy() / 12
-    ratios = every_run.public_money_ratios()
+    ratios = public_money_ratios(every_run)
     np.testing.assert_allclose(ratios["public_money_per_desk_day_eur"], total / desk_days)
     np.testing.assert_allclose(ratios["public_money_per_user_year_eur"], total / user_years)
     open_days = every_run.scenario.site.open_days_per_month
@@ -146,20 +157,20 @@ def test_no_population_no_per_inhabitant_ratio(default):
     def edit(data):
         data["public_support"]["population_inhabitants"] = 0
     results = tl.simulate(edit_scenario(default, edit), draws=50, seed=SEED)
-    assert "public_money_per_inhabitant_per_year_eur" not in results.public_money_ratios()
+    assert "public_money_per_inhabitant_per_year_eur" not in public_money_ratios(results)
 
 
 def test_summary_mode_has_the_same_public_money(every_source, every_run):
     summary = tl.simulate(every_source, draws=DRAWS, seed=SEED, keep="summary")
-    pd.testing.assert_frame_equal(summary.public_money_sources(),
-                                  every_run.public_money_sources())
-    pd.testing.assert_frame_equal(summary.public_money_summary(),
-                                  every_run.public_money_summary())
+    pd.testing.assert_frame_equal(public_money_sources(summary),
+                                  public_money_sources(every_run))
+    pd.testing.assert_frame_equal(public_money_summary(summary),
+                                  public_money_summary(every_run))
 
 
 def test_public_money_summary_rows(every_run):
-    summary = every_run.public_money_summary()
-    assert summary.loc["total", "mean"] == pytest.approx(every_run.public_money_eur().mean())
+    summary = public_money_summary(every_run)
+    assert summary.loc["total", "mean"] == pytest.approx(public_money_eur(every_run).mean())
     assert {"funder:eu", "kind:fctva", "public_money_per_desk_day_eur"} <= set(summary.index)
     assert (summary.p10 <= summary.p50).all() and (summary.p50 <= summary.p90).all()
 
@@ -184,10 +195,10 @@ def test_neutral_defaults_count_the_collectivity_s_works_once(default):
     ds = results.dataset
     expected = (ds.investment_eur + ds.subsidies_received_eur + ds.balancing_subsidy_eur
                 + ds.in_kind_rent_eur).sum("month")
-    np.testing.assert_allclose(results.public_money_eur(), expected, rtol=1e-12)
+    np.testing.assert_allclose(public_money_eur(results), expected, rtol=1e-12)
     assert ds.fctva_eur.sum().item() == 0.0 and ds.in_kind_support_eur.sum().item() == 0.0
     # everything the lead authority pays is at the communal block by default
-    by_funder = results.public_money_by_funder()
+    by_funder = public_money_by_funder(results)
     assert (by_funder["epci_commune"] >= ds.balancing_subsidy_eur.sum("month") - 1e-6).all()
 
 
@@ -216,7 +227,7 @@ def test_run_prints_broken_rules_as_warnings(tmp_path, capsys, default):
 
 
 def test_kpi_report_in_english(every_run):
-    from tierslieux_sim.i18n import set_language
+    from tierslieux_sim.core.i18n import set_language
 
     set_language("en")
     report = kpi_report(every_run)
@@ -227,7 +238,7 @@ def test_kpi_report_in_english(every_run):
 def test_xlsx_has_public_money_and_rules(tmp_path, every_run):
     import openpyxl
 
-    path = every_run.to_file(tmp_path / "r.xlsx")
+    path = write_results(every_run, tmp_path / "r.xlsx")
     assert {"Argent public", "Argent public (P10-P90)", "Règles de financement"} <= set(
         openpyxl.load_workbook(path).sheetnames)
 
@@ -235,9 +246,9 @@ def test_xlsx_has_public_money_and_rules(tmp_path, every_run):
 def _financing_page():
     import streamlit as st
 
+    from tierslieux_sim.faces.dashboard import app
+    from tierslieux_sim.faces.dashboard.page_financing import page_financing
     from tierslieux_sim.scenario.files import preset_scenario
-    from tierslieux_sim.ui import app
-    from tierslieux_sim.ui.page_financing import page_financing
 
     app.init_session()
     preset = st.session_state.get("test_preset", "default")
@@ -284,7 +295,7 @@ def test_financing_page_shows_broken_rules_and_edits_the_structure():
 
 
 def test_funder_chart_puts_the_rent_received_left_of_zero(every_run):
-    from tierslieux_sim.plots_financing import public_money_by_funder_chart
+    from tierslieux_sim.views.plots_financing import public_money_by_funder_chart
 
     figure = public_money_by_funder_chart(every_run, "fr")
     assert figure.layout.barmode == "relative"  # a negative kind is drawn below zero
@@ -295,7 +306,7 @@ def test_funder_chart_puts_the_rent_received_left_of_zero(every_run):
 def test_financing_page_shows_the_collectivity_s_budget_line_by_line():
     from streamlit.testing.v1 import AppTest
 
-    from tierslieux_sim.ui.app import run_scenario
+    from tierslieux_sim.faces.dashboard.app import run_scenario
 
     app = AppTest.from_function(_financing_page, default_timeout=120)
     app.run()
@@ -308,8 +319,8 @@ def test_financing_page_shows_the_collectivity_s_budget_line_by_line():
     assert lines[0].startswith("Dépenses d'équipement")  # investment section first
     assert not [line for line in lines if "_" in line]     # words, not codes
     # the works of the central case, in the opening year, as computed by the model
-    expected = run_scenario(tl.scenario_to_toml(tl.default_scenario()), 300, 1
-                            ).collectivity_budget_lines("central")
+    expected = collectivity_budget_lines(
+        run_scenario(tl.scenario_to_toml(tl.default_scenario()), 300, 1), "central")
     works = expected.loc["works_and_equipment_paid", 2027]
     assert budget.iloc[0, 0] == format_eur(works, 0, "fr")
     app.radio(key="budget_statistic").set_value("mean").run()

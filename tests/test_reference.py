@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tierslieux_sim.reference import (
+from tierslieux_sim.core.reference import (
     MAX_CHECK_AGE_YEARS,
     REQUIRED_KEYS,
     STATUSES,
@@ -33,7 +33,7 @@ def test_de_minimis_ceiling():
 
 
 def test_values_by_year_are_interpolated():
-    from tierslieux_sim.reference import ReferenceValue
+    from tierslieux_sim.core.reference import ReferenceValue
 
     path = ReferenceValue("x", {"2030": 250, "2040": 500}, "€/t", "test source of the path", "2019")
     assert path.at_year(2035) == pytest.approx(375)

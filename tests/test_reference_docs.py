@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from tierslieux_sim.reference_docs import scenario_reference_markdown
+from tierslieux_sim.faces.reference_docs import scenario_reference_markdown
 from tierslieux_sim.scenario import schema
 from tierslieux_sim.scenario.fields import field_meta
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_reference_is_current():
     committed = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
     assert committed == scenario_reference_markdown(), (
-        "docs/scenario-reference.md is out of date: run `python -m tierslieux_sim.reference_docs`")
+        "docs/scenario-reference.md is out of date: run `python -m tierslieux_sim.faces.reference_docs`")
 
 
 def test_every_leaf_field_has_labels_in_both_languages():

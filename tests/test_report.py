@@ -17,12 +17,11 @@ import pytest
 
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario, zero_variance
-from tierslieux_sim import plots_territory
 from tierslieux_sim.analysis.sensitivity import sensitivity, swing_inputs
-from tierslieux_sim.cli import main
-from tierslieux_sim.formatting import NARROW_NBSP, NBSP, format_eur, format_percent
-from tierslieux_sim.i18n import message
-from tierslieux_sim.report import (
+from tierslieux_sim.core.formatting import NARROW_NBSP, NBSP, format_eur, format_percent
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.faces.cli.main import main
+from tierslieux_sim.faces.report import (
     DRIVERS_OUTPUT,
     SECTIONS,
     PdfUnavailable,
@@ -36,6 +35,8 @@ from tierslieux_sim.report import (
 from tierslieux_sim.scenario.files import scenario_to_toml
 from tierslieux_sim.scenario.paths import uncertain_leaves
 from tierslieux_sim.scenario.sources import source_of
+from tierslieux_sim.views import plots_territory
+from tierslieux_sim.views.financing_plan import financing_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
@@ -188,7 +189,7 @@ def test_english_report(default_run):
 # --- risks and main drivers -----------------------------------------------------------------
 
 def test_drivers_are_those_of_the_dashboard_sensitivity_page():
-    from tierslieux_sim.ui.page_sensitivity import SENSITIVITY_OUTPUTS
+    from tierslieux_sim.faces.dashboard.page_sensitivity import SENSITIVITY_OUTPUTS
     assert DRIVERS_OUTPUT == SENSITIVITY_OUTPUTS[0] == "net_cost"
     assert SENSITIVITY_OUTPUTS[1] == "net_cost_p80"
 
@@ -257,7 +258,7 @@ def test_risk_sentences_of_the_default_run(default_run):
     awards = [s for s in sentences if "n'est obtenue qu'avec une probabilité de" in s]
     assert [s.split(" » ")[0] for s in awards] == [
         "« DETR", "« Région (aide à l'amorçage)", "« Fabrique de Territoire"]
-    plan = default_run.financing_plan()
+    plan = financing_plan(default_run)
     assert format_eur(round(plan.at["DETR", "amount_eur"], -3), 0, "fr") in awards[0]
     assert "80 %".replace(" ", NBSP) in awards[0] and "augmente de" in awards[0]
     # losing the DETR costs the collectivity its amount (the works are paid all the same)
@@ -422,7 +423,7 @@ def test_pdf_first_page_holds_the_whole_note(default_run, tmp_path):
     html_path.write_text(build_report_html(default_run, "fr", variants=variants),
                          encoding="utf-8")
     pdf = tmp_path / "rapport.pdf"
-    from tierslieux_sim.report import print_pdf
+    from tierslieux_sim.faces.report import print_pdf
 
     print_pdf(html_path, pdf)
 
@@ -470,8 +471,8 @@ def test_cli_report_bad_input(tmp_path, capsys):
 
 
 def test_cli_report_pdf_unavailable(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("tierslieux_sim.report.CHROMIUM_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr("tierslieux_sim.report.write_report.__defaults__",
+    monkeypatch.setattr("tierslieux_sim.faces.report.CHROMIUM_PATH", "/nonexistent/chromium")
+    monkeypatch.setattr("tierslieux_sim.faces.report.write_report.__defaults__",
                         (None, "/nonexistent/chromium", None))
     out = tmp_path / "rapport.pdf"
     assert main(["report", "--draws", "200", "--seed", "3", "-o", str(out)]) == 1
@@ -610,14 +611,14 @@ def test_pinned_variants_are_compared_on_the_first_page(default_run, default):
 
 @needs_chromium
 def test_report_pdf_bytes(default_run):
-    from tierslieux_sim.report import pdf_available, report_pdf_bytes
+    from tierslieux_sim.faces.report import pdf_available, report_pdf_bytes
 
     assert pdf_available()
     assert report_pdf_bytes(default_run, "en")[:4] == b"%PDF"
 
 
 def test_report_pdf_bytes_without_chromium(default_run):
-    from tierslieux_sim.report import pdf_available, report_pdf_bytes
+    from tierslieux_sim.faces.report import pdf_available, report_pdf_bytes
 
     assert not pdf_available("/nonexistent/chromium")
     with pytest.raises(PdfUnavailable):
@@ -629,9 +630,9 @@ def test_method_appendix_defines_the_indicators_and_states_the_precision(default
     """The precision sentence quotes the 95 % Monte Carlo half-widths of the median net cost
     and of the autonomy probability, computed here from order statistics and the binomial
     standard error; every figure of the first page is defined, in French and in English."""
-    from tierslieux_sim.formatting import format_number
-    from tierslieux_sim.headline import definition_lines
-    from tierslieux_sim.report import DEFINED_TERMS, precision
+    from tierslieux_sim.core.formatting import format_number
+    from tierslieux_sim.faces.report import DEFINED_TERMS, precision
+    from tierslieux_sim.views.headline import definition_lines
 
     money, probability = precision(default_run)
     values = np.sort(default_run.indicators["net_cost_eur"].to_numpy())
@@ -659,7 +660,7 @@ def test_method_appendix_defines_the_indicators_and_states_the_precision(default
 
 
 def test_no_line_break_before_french_punctuation_or_percent():
-    from tierslieux_sim.report import _e
+    from tierslieux_sim.faces.report import _e
 
     text = _e("« Fabrique » : 90 % des cas ; vraiment ? oui !")
     assert " :" not in text and " %" not in text and " ;" not in text

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import tierslieux_sim as tl
-from tierslieux_sim.results import LINE_VARIABLES, MEAN_ONLY_VARIABLES, MONTHLY_VARIABLES
+from tierslieux_sim.engine.results import LINE_VARIABLES, MEAN_ONLY_VARIABLES, MONTHLY_VARIABLES
 
 # --- 6. keep="summary" ---------------------------------------------------------------------
 

@@ -12,8 +12,10 @@ import pytest
 
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario, zero_variance
-from tierslieux_sim import rules
-from tierslieux_sim.reference import reference_value
+from tierslieux_sim.core.reference import reference_value
+from tierslieux_sim.engine import rules
+from tierslieux_sim.views.financing_plan import financing_plan
+from tierslieux_sim.views.rules import rule_table
 
 NAN = math.nan
 
@@ -209,17 +211,17 @@ def test_every_rule_is_reported_when_broken(breaking_run):
 def test_rules_are_never_enforced(breaking_run):
     """The grants are paid as the scenario says, even above the DETR + DSIL ceiling."""
     grants = breaking_run.central["investment_grants_eur"].sum().item()
-    cost = breaking_run.financing_plan().attrs["cost_eur"]
+    cost = financing_plan(breaking_run).attrs["cost_eur"]
     assert grants == pytest.approx(0.95 * cost)
 
 
 def test_rule_table_has_one_row_per_rule(breaking_run, default_run):
-    table = breaking_run.rule_table()
+    table = rule_table(breaking_run)
     assert list(table.index) == ["self_financing", "detr_dsil", "de_minimis", "fabrique",
                                  "de_minimis_sieg", "spic_balancing", "convention"]
     assert set(table.status.iloc[:4]) == {"broken"}
     assert set(table.status.iloc[4:]) == {"not_applicable"}
-    assert set(default_run.rule_table().status) <= {"respected", "not_applicable"}
+    assert set(rule_table(default_run).status) <= {"respected", "not_applicable"}
     assert default_run.notices == []
 
 

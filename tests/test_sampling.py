@@ -9,8 +9,8 @@ import pytest
 from scipy import stats
 
 from conftest import edit_scenario
-from tierslieux_sim.engine import draw_input_values, plan_inputs
-from tierslieux_sim.sampling import (
+from tierslieux_sim.engine.inputs import draw_input_values, plan_inputs
+from tierslieux_sim.engine.sampling import (
     BLOCK_DRAWS,
     correlate_uniforms,
     is_valid_correlation,

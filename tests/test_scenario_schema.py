@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tierslieux_sim.i18n import message_ids, set_language
+from tierslieux_sim.core.i18n import message_ids, set_language
 from tierslieux_sim.scenario.errors import Problem, ScenarioError
 from tierslieux_sim.scenario.files import (
     load_scenario,

@@ -6,6 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tierslieux_sim.core.reference import reference_value
+from tierslieux_sim.model.appraisal_values import (
+    appraisal_parameters,
+    carbon_value_by_month,
+    price_factor,
+    territory_parameters,
+)
 from tierslieux_sim.model.territory import (
     commuting_user_days,
     deflator,
@@ -15,13 +22,6 @@ from tierslieux_sim.model.territory import (
     socio_economic_discount_rate,
     territory_impacts,
     territory_indicators,
-)
-from tierslieux_sim.reference import reference_value
-from tierslieux_sim.territory import (
-    appraisal_parameters,
-    carbon_value_by_month,
-    price_factor,
-    territory_parameters,
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tierslieux_sim import default_scenario
+from tierslieux_sim.faces.dashboard import data
 from tierslieux_sim.scenario.schema import Costs, InvestmentGrant, Scenario, Segment, Site
-from tierslieux_sim.ui import data
 
 
 def test_paths_read_and_write_nested_data():
@@ -82,8 +82,8 @@ def test_lever_moves_the_probable_value_and_keeps_the_spread():
 
 def test_list_tables_round_trip_and_report_bad_cells():
     """Lists are edited as tables: table → rows gives the items back; a junk cell is named."""
+    from tierslieux_sim.faces.dashboard.widgets import rows_from_frame, table_frame
     from tierslieux_sim.scenario.schema import Segment
-    from tierslieux_sim.ui.widgets import rows_from_frame, table_frame
 
     scenario_data = data.scenario_data(default_scenario())
     segments = scenario_data["demand"]["segments"]

@@ -14,18 +14,20 @@ import pytest
 
 import tierslieux_sim as tl
 from conftest import SEED
-from tierslieux_sim import workbook
-from tierslieux_sim.analysis.outputs import indicator_label
-from tierslieux_sim.cli import main
-from tierslieux_sim.i18n import message
-from tierslieux_sim.scenario.paths import uncertain_leaves
-from tierslieux_sim.workbook import (
+from tierslieux_sim.core.i18n import message
+from tierslieux_sim.engine.outputs import indicator_label
+from tierslieux_sim.faces import workbook
+from tierslieux_sim.faces.cli.main import main
+from tierslieux_sim.faces.workbook import (
     ACCOUNT_LINES,
     DETAIL_LINES,
     SHEET_YEARS,
     SHEETS,
     write_workbook,
 )
+from tierslieux_sim.scenario.paths import uncertain_leaves
+from tierslieux_sim.views.financing_plan import financing_plan
+from tierslieux_sim.views.public_money import public_money_eur, public_money_summary, public_money_table
 
 
 def _sheet_name(key: str, language: str = "fr") -> str:
@@ -165,7 +167,7 @@ def test_monthly_cash_quantiles(rich_run, rich_book):
 
 
 def test_financing_plan_equals_the_results_and_adds_up(rich_run, rich_book):
-    plan = rich_run.financing_plan()
+    plan = financing_plan(rich_run)
     table = _table(rich_book, "financing_plan")
     resources = table.iloc[:len(plan)]
     assert resources[_col("amount")].to_numpy(dtype=float) == pytest.approx(
@@ -205,11 +207,11 @@ def test_indicators_sheet_has_every_summary_row(rich_run, rich_book):
 
 def test_public_money_sheets(rich_run, rich_book):
     table = _table(rich_book, "public_money")
-    expected = rich_run.public_money_table()
+    expected = public_money_table(rich_run)
     assert table.iloc[:, 1:].to_numpy(dtype=float) == pytest.approx(expected.to_numpy())
-    assert table.iloc[-1, -1] == pytest.approx(rich_run.public_money_eur().mean())
+    assert table.iloc[-1, -1] == pytest.approx(public_money_eur(rich_run).mean())
     draws = _table(rich_book, "public_money_draws")
-    summary = rich_run.public_money_summary()
+    summary = public_money_summary(rich_run)
     assert draws[_col("code")].tolist() == summary.index.tolist()
     assert draws["P90"].to_numpy(dtype=float) == pytest.approx(summary["p90"].to_numpy())
 
@@ -357,7 +359,7 @@ def test_workbook_bytes_is_the_same_workbook(default_run):
 
 
 def test_write_report_writes_the_workbook_for_xlsx(default_run, tmp_path):
-    from tierslieux_sim.report import write_report
+    from tierslieux_sim.faces.report import write_report
 
     path = write_report(default_run, tmp_path / "rapport.xlsx", "en")
     assert openpyxl.load_workbook(path).sheetnames == [_sheet_name(k, "en") for k in SHEETS]
