@@ -94,7 +94,14 @@ FIGURES = COUNTS | POSITIVE_REALS | EUROS | SIGNED_EUROS | SHARES | BOOLEAN_FIGU
 META = {"source", "sources", "note"}
 LAUNCH_KEYS = FIGURES | META | {"subsidies"}
 OBSERVED_KEYS = FIGURES | META | {"year", "period", "year_is_estimate"}
-TERRITORY_KEYS = META | {"type", "type_basis", "population", "population_scope", "population_year", "commune_population"}
+TERRITORY_KEYS = META | {
+    "type",
+    "type_basis",
+    "population",
+    "population_scope",
+    "population_year",
+    "commune_population",
+}
 TERRITORY_FIGURES = {"population", "population_year", "commune_population"}
 SUBSIDY_KEYS = {"funder", "programme", "amount_eur", "years", "source", "note"}
 SURVIVAL_KEYS = {"status", "as_of", "closed", "source", "note"}
@@ -164,7 +171,10 @@ def site_problems(site: dict, stem: str) -> list[str]:
         problems += _survival_problems(site["survival"], known)
     has_outcome = any(OUTCOMES & set(row) for row in observed) or "status" in site.get("survival", {})
     if not has_outcome:
-        problems.append("no observed outcome: give users/members/occupancy/revenue/result in [[observed]] or a [survival] status")
+        problems.append(
+            "no observed outcome: give users/members/occupancy/revenue/result in [[observed]]"
+            " or a [survival] status"
+        )
     for i, disagreement in enumerate(site.get("disagreements", [])):
         problems += _disagreement_problems(disagreement, f"disagreements[{i}]", known)
     return problems
@@ -198,7 +208,8 @@ def _top_level_problems(site: dict, stem: str) -> list[str]:
     if "operator" in site and site["operator"] not in OPERATORS:
         problems.append(f"operator must be one of {sorted(OPERATORS)}, got {site['operator']!r}")
     if "network_sites" in site and (
-        not isinstance(site["network_sites"], list) or not all(isinstance(s, str) for s in site["network_sites"])
+        not isinstance(site["network_sites"], list)
+        or not all(isinstance(s, str) for s in site["network_sites"])
     ):
         problems.append("network_sites must be a list of commune names")
     return problems
@@ -224,7 +235,9 @@ def date_problems(value: object, where: str) -> list[str]:
 def _territory_problems(territory: dict, known: set[str]) -> list[str]:
     problems = [f"territory: unknown key {key!r}" for key in sorted(set(territory) - TERRITORY_KEYS)]
     if territory.get("type") not in TERRITORY_TYPES:
-        problems.append(f"territory.type must be one of {sorted(TERRITORY_TYPES)}, got {territory.get('type')!r}")
+        problems.append(
+            f"territory.type must be one of {sorted(TERRITORY_TYPES)}, got {territory.get('type')!r}"
+        )
     if not isinstance(territory.get("type_basis"), str) or not territory.get("type_basis", "").strip():
         problems.append("territory.type_basis must say why the type was chosen")
     if "population_scope" in territory and territory["population_scope"] not in POPULATION_SCOPES:
@@ -247,7 +260,9 @@ def _figure_table_problems(table: dict, where: str, allowed: set[str], known: se
     figures = FIGURES & set(table)
     for key in sorted(figures):
         problems += figure_value_problems(key, table[key], where)
-    if {"month_price_eur_min", "month_price_eur_max"} <= figures and table["month_price_eur_min"] > table["month_price_eur_max"]:
+    if {"month_price_eur_min", "month_price_eur_max"} <= figures and table["month_price_eur_min"] > table[
+        "month_price_eur_max"
+    ]:
         problems.append(f"{where}: month_price_eur_min is above month_price_eur_max")
     problems += _traceability_problems(table, where, figures, known)
     return problems
@@ -284,7 +299,9 @@ def _traceability_problems(table: dict, where: str, figures: set[str], known: se
     for key in sorted(figures):
         cited = per_figure.get(key, default)
         if cited is None:
-            problems.append(f"{where}.{key} has no source (add source = 'sN' or sources = {{ {key} = 'sN' }})")
+            problems.append(
+                f"{where}.{key} has no source (add source = 'sN' or sources = {{ {key} = 'sN' }})"
+            )
         elif cited not in known:
             problems.append(f"{where}.{key} cites unknown source id {cited!r}")
     if default is not None and default not in known:
@@ -457,15 +474,33 @@ def _valid_site() -> dict:
         "commune": "Somewhere",
         "departement": "15",
         "opened": "2018-05",
-        "territory": {"type": "rural", "type_basis": "village", "population": 900, "population_scope": "commune", "source": "s1"},
+        "territory": {
+            "type": "rural",
+            "type_basis": "village",
+            "population": 900,
+            "population_scope": "commune",
+            "source": "s1",
+        },
         "launch": {"desks": 8, "day_price_eur": 10, "sources": {"desks": "s1", "day_price_eur": "s2"}},
         "observed": [{"year": 2019, "users": 12, "occupancy": 0.4, "source": "s2"}],
         "sources": [
-            {"id": "s1", "title": "T1", "publisher": "P1", "date": "2018", "address": "https://example.org/1"},
+            {
+                "id": "s1",
+                "title": "T1",
+                "publisher": "P1",
+                "date": "2018",
+                "address": "https://example.org/1",
+            },
             {"id": "s2", "title": "T2", "publisher": "P2", "date": "2019-03-04", "note": "paper only"},
         ],
         "disagreements": [
-            {"figure": "opened", "values": ["2018", "2019"], "sources": ["s1", "s2"], "used": "s1", "why": "primary"}
+            {
+                "figure": "opened",
+                "values": ["2018", "2019"],
+                "sources": ["s1", "s2"],
+                "used": "s1",
+                "why": "primary",
+            }
         ],
     }
 
