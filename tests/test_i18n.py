@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import string
 
@@ -40,40 +39,104 @@ def test_catalogue_is_not_empty():
     assert not has_message("validation.no_such_message")
 
 
-@pytest.mark.parametrize("message_id", ALL_IDS)
-def test_every_message_has_french_and_english_with_the_same_placeholders(message_id):
+# The catalogue checks loop over every message and report every bad one at once (one test
+# per check, not one per message: the catalogue holds over a thousand messages).
+
+def _report(problems: list[str], what: str) -> str:
+    return f"{len(problems)} {what}:\n" + "\n".join(f"  - {p}" for p in problems)
+
+
+def _every_problem(check, message_ids, *arguments) -> list[str]:
+    """The problems ``check`` finds in each message; an exception it raises (an unreadable
+    template, a language missing) is one more problem of that message, not the end of the
+    loop."""
+    problems = []
+    for message_id in message_ids:
+        try:
+            problems += check(message_id, *arguments)
+        except Exception as error:  # noqa: BLE001 - reported with the others
+            problems.append(f"{message_id} {list(arguments)}: {type(error).__name__}: {error}")
+    return problems
+
+
+def _language_problems(message_id: str) -> list[str]:
+    """What is wrong with one message's languages and placeholders (nothing: ``[]``)."""
     entry = i18n._catalogue()[message_id]
-    assert set(entry) == set(LANGUAGES), f"{message_id}: languages {sorted(entry)}"
-    assert entry["fr"].strip() and entry["en"].strip()
-    assert _placeholders(entry["fr"]) == _placeholders(entry["en"]), message_id
-    for name in _placeholders(entry["fr"]):
-        assert name.isidentifier(), f"{message_id}: placeholder {{{name}}}"
+    if set(entry) != set(LANGUAGES):
+        return [f"{message_id}: languages {sorted(entry)}, expected {sorted(LANGUAGES)}"]
+    problems = [f"{message_id}: {language} text is empty" for language in LANGUAGES
+                if not str(entry[language]).strip()]
+    french, english = _placeholders(entry["fr"]), _placeholders(entry["en"])
+    if french != english:
+        problems.append(f"{message_id}: placeholders fr {sorted(french)} ≠ en {sorted(english)}")
+    problems += [f"{message_id}: placeholder {{{name}}} is not an identifier"
+                 for name in sorted(french) if not name.isidentifier()]
+    return problems
 
 
-@pytest.mark.parametrize("message_id", ALL_IDS)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_formats_with_its_placeholders(message_id, language):
+def test_every_message_has_french_and_english_with_the_same_placeholders():
+    problems = _every_problem(_language_problems, ALL_IDS)
+    assert not problems, _report(problems, "messages without both languages or with "
+                                           "different placeholders")
+
+
+def _formatting_problems(message_id: str, language: str) -> list[str]:
+    """Whether a message formats with its placeholders (each value appears in the text) and
+    refuses to format without them (a missing value is a KeyError, not silent)."""
     template = i18n._catalogue()[message_id][language]
     values = _sample_values(template)
-    text = message(message_id, language, **values)
-    for value in values.values():
-        assert value in text
-    with pytest.raises(KeyError) if values else contextlib.nullcontext():
-        message(message_id, language)  # a missing value is a KeyError, not silent
+    try:
+        text = message(message_id, language, **values)
+    except Exception as error:  # noqa: BLE001 - reported with the others
+        return [f"{message_id} [{language}]: {type(error).__name__}: {error}"]
+    problems = [f"{message_id} [{language}]: {value} missing from {text!r}"
+                for value in values.values() if value not in text]
+    try:
+        message(message_id, language)
+    except KeyError:
+        if not values:
+            problems.append(f"{message_id} [{language}]: KeyError without placeholders")
+    except Exception as error:  # noqa: BLE001
+        problems.append(f"{message_id} [{language}]: {type(error).__name__} without its "
+                        "values (expected KeyError)")
+    else:
+        if values:
+            problems.append(f"{message_id} [{language}]: formats without its values "
+                            f"{sorted(values)} (expected KeyError)")
+    return problems
 
 
-@pytest.mark.parametrize("message_id", VALIDATION_IDS)
-def test_every_validation_problem_describes_itself_in_both_languages(message_id):
-    """A Problem carries at least ``found`` and ``detail`` (added for every pydantic error) and
-    the placeholders of its message: it formats in French and English without KeyError."""
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_formats_with_its_placeholders(language):
+    problems = _every_problem(_formatting_problems, ALL_IDS, language)
+    assert not problems, _report(problems, f"messages that do not format in {language}")
+
+
+def _validation_problems(message_id: str) -> list[str]:
+    """A Problem carries at least ``found`` and ``detail`` (added for every pydantic error)
+    and the placeholders of its message: it formats in French and English without
+    KeyError, as the catalogue's text, different in each language."""
     code = message_id.removeprefix("validation.")
     template = i18n._catalogue()[message_id]["fr"]
     context = {"found": "<found>", "detail": "<detail>", **_sample_values(template)}
     problem = Problem("site.surface_m2", code, context)
-    french, english = problem.describe("fr"), problem.describe("en")
-    assert french == message(message_id, "fr", **context)
-    assert english == message(message_id, "en", **context)
-    assert french != english
+    try:
+        french, english = problem.describe("fr"), problem.describe("en")
+    except Exception as error:  # noqa: BLE001 - reported with the others
+        return [f"{message_id}: describe() raised {type(error).__name__}: {error}"]
+    problems = [f"{message_id} [{language}]: describe() gives {text!r}, the catalogue "
+                f"{message(message_id, language, **context)!r}"
+                for language, text in (("fr", french), ("en", english))
+                if text != message(message_id, language, **context)]
+    if french == english:
+        problems.append(f"{message_id}: the same text in French and English: {french!r}")
+    return problems
+
+
+def test_every_validation_problem_describes_itself_in_both_languages():
+    problems = _every_problem(_validation_problems, VALIDATION_IDS)
+    assert not problems, _report(problems, "validation problems that do not describe "
+                                           "themselves")
 
 
 # --- the language switch --------------------------------------------------------------------
