@@ -11,6 +11,7 @@ import tierslieux_sim as tl
 from conftest import SEED, edit_scenario, zero_variance
 from tierslieux_sim.engine.inputs import draw_input_values, plan_inputs
 from tierslieux_sim.engine.sampling import BLOCK_DRAWS
+from tierslieux_sim.scenario.files import scenario_from_dict
 from tierslieux_sim.scenario.paths import get_path
 
 ATOL_EUR = 1e-6  # euros: rounding of sums of a few hundred thousand euros
@@ -41,38 +42,186 @@ def test_line_totals(run):
     np.testing.assert_allclose(ds.users, ds.users_by_segment.sum("segment"), rtol=1e-12)
 
 
-def test_ebitda_and_net_result_of_the_operator(run):
-    """The collectivity owns the investment in both fixtures: the operator's result is its
-    EBITDA plus the balancing subsidy (no depreciation, grants or interest of its own)."""
-    assert run.scenario.structure.owner_type == "local_authority"
-    ds = run.dataset
-    np.testing.assert_allclose(
-        ds.ebitda_eur, ds.own_revenue_eur + ds.donations_eur + ds.subsidies_eur
-        - ds.operating_costs_eur, rtol=1e-12, atol=ATOL_EUR)
-    np.testing.assert_allclose(ds.net_result_eur, ds.ebitda_eur + ds.balancing_subsidy_eur,
-                               rtol=1e-12, atol=ATOL_EUR)
-    np.testing.assert_array_equal(ds.grants_released_eur, 0.0)
+# --- 1b. hand cases: the two parties' months computed by hand ------------------------------
+#
+# Small deterministic scenarios (plain numbers, awards certain: every draw is the central
+# case) whose months are written out below with the arithmetic in comments, not derived from
+# the model's formulas. Case A triggers the FCTVA; case B the balancing subsidy.
+
+def _hand_case_data(opening: str) -> dict:
+    """One year, no walk-in demand (own revenue and costs are free-form lines: every monthly
+    amount is a plain number), no indexation."""
+    return {
+        "schema_version": 3,
+        "meta": {"name": "Cas à la main"},
+        "simulation": {"horizon_years": 1, "opening_month": opening, "initial_cash_eur": 0.0},
+        "site": {"surface_m2": 100.0, "flex_desks": 1, "peak_to_mean_ratio": 1.0},
+        "demand": {"segments": [{
+            "name": "Personne", "pool_people": 0.0, "adoption_rate": 0.0,
+            "months_to_maturity": 1.0, "days_per_month": 1.0,
+            "product_mix": {"day_pass": 1.0}, "price_elasticity": 0.0}]},
+        "prices": {"day_pass_eur": 10.0},
+        "revenue_lines": [],
+        "costs": {"rent_eur_per_m2_per_year": 0.0, "energy_eur_per_m2_per_year": 0.0,
+                  "consumables_eur_per_user_day": 0.0, "fixed_lines": []},
+        "structure": {"owner_type": "local_authority", "operator_type": "association",
+                      "management_mode": "association_convention", "vat_recoverable": True,
+                      "fctva_regime": "not_eligible", "premises_owner": "collectivity"},
+    }
 
 
-def test_cash_recursion_of_the_operator(run):
-    """cash(m) = cash(m − 1) + its own flows (not the works, grants or FCTVA, which are the
-    collectivity's), from the opening cash less the public contribution paid in month 0."""
-    ds = run.dataset
-    support, simulation = run.scenario.public_support, run.scenario.simulation
-    public = simulation.initial_cash_eur * support.initial_cash_public_share
-    opening = simulation.initial_cash_eur - public
-    flow = (ds.own_revenue_eur + ds.donations_eur + ds.subsidies_received_eur
-            - ds.operating_costs_eur).values.copy()
-    flow[:, 0] += public
-    np.testing.assert_allclose(ds.cash_flow_eur, flow, rtol=1e-12, atol=ATOL_EUR)
-    cash = opening
-    for month in range(flow.shape[1]):  # plain loop: independent of the model's cumsum
-        cash = cash + flow[:, month]
-        np.testing.assert_allclose(ds.cash_eur.values[:, month], cash, rtol=1e-12, atol=1e-5)
-        np.testing.assert_allclose(
-            ds.cash_after_balancing_eur.values[:, month],
-            cash + ds.balancing_subsidy_eur.values[:, :month + 1].sum(axis=1),
-            rtol=1e-12, atol=1e-5)
+def _hand_case_a() -> dict:
+    """Opening January 2027 (one budget year). The collectivity owns the works, does not
+    recover VAT and receives the FCTVA (regime N, 4 months' processing); it pays 40 % of the
+    operator's 5 000 € opening cash, pays it a 6 000 € subsidy and receives its rent; it
+    draws a 0 % loan to pay the works."""
+    data = _hand_case_data("2027-01")
+    data["simulation"]["initial_cash_eur"] = 5_000.0
+    data["public_support"] = {"initial_cash_public_share": 0.4}
+    data["revenue_lines"] = [{"name": "Recettes", "annual_amount_eur": 12_000.0}]
+    data["costs"]["rent_eur_per_m2_per_year"] = 12.0  # 100 m² × 12 € / 12 = 100 €/month
+    data["costs"]["fixed_lines"] = [{"name": "Charges", "annual_amount_eur": 2_400.0}]
+    data["operating_subsidies"] = [{"name": "Communauté de communes", "programme": "epci",
+                                    "amount_eur_per_year": 6_000.0, "duration_years": 1,
+                                    "payment_delay_months": 3}]
+    data["investment"] = {
+        "lines": [{"name": "Travaux", "category": "works", "amount_eur": 10_000.0,
+                   "purchase_month": 2, "lifetime_years": 10}],
+        "grants": [{"name": "DETR", "programme": "detr", "amount_eur": 3_000.0,
+                    "payment_delay_months": 6}]}
+    data["loan"] = {"amount_eur": 6_000.0, "annual_rate": 0.0, "years": 1,
+                    "disbursement_month": 2}
+    data["structure"].update(vat_recoverable=False, fctva_regime="n",
+                             fctva_processing_delay_months=4)
+    return data
+
+
+#: Case A, the operator, month by month: own revenue 12 000 / 12 = 1 000, costs rent 100 +
+#: fixed 2 400 / 12 = 200, so 1 000 − 300 = +700 a month; + 2 000 (40 % × 5 000, the public
+#: share of the opening cash) in month 0; + 6 000 (the subsidy, 3 months after the year
+#: starts) in month 3. Opening cash 5 000 − 2 000 = 3 000.
+HAND_A_OPERATOR_FLOW = [2_700.0, 700.0, 700.0, 6_700.0, *[700.0] * 8]
+#: 3 000 + 2 700 = 5 700; + 700 = 6 400; + 700 = 7 100; + 6 700 = 13 800; then + 700 a month
+#: to 13 800 + 8 × 700 = 19 400 (= 3 000 + 12 × 700 + 2 000 + 6 000).
+HAND_A_OPERATOR_CASH = [5_700.0, 6_400.0, 7_100.0, 13_800.0, 14_500.0, 15_200.0, 15_900.0,
+                        16_600.0, 17_300.0, 18_000.0, 18_700.0, 19_400.0]
+#: Case A, the collectivity's budget lines (costs positive, receipts negative):
+#: works 10 000 HT × 1.2 = 12 000 paid in month 1 (purchase month 2); FCTVA 16.404 % ×
+#: 12 000 = 1 968.48 received 0 years + 4 months later, in month 5; DETR 3 000 in month 6;
+#: loan 6 000 drawn in month 1, repaid 6 000 / 12 = 500 a month from month 2 (10 payments
+#: within the horizon), no interest; the opening contribution 2 000 in month 0, the
+#: subsidy 6 000 in month 3; the rent received, 100 a month; no balancing subsidy.
+HAND_A_LINES = {
+    "works_and_equipment_paid": {1: 12_000.0},
+    "fctva_received": {5: -1_968.48},
+    "grants_received": {6: -3_000.0},
+    "loan_drawn": {1: -6_000.0},
+    "loan_principal_repaid": dict.fromkeys(range(2, 12), 500.0),
+    "interest_paid": {},
+    "initial_contribution_paid": {0: 2_000.0},
+    "operating_subsidies_paid": {3: 6_000.0},
+    "rent_received": dict.fromkeys(range(12), -100.0),
+    "balancing_subsidy_paid": {},
+}
+#: Net cost by month: m0 2 000 − 100 = 1 900; m1 12 000 − 6 000 − 100 = 5 900;
+#: m2 500 − 100 = 400; m3 6 000 + 500 − 100 = 6 400; m4 400; m5 500 − 1 968.48 − 100 =
+#: −1 568.48; m6 500 − 3 000 − 100 = −2 600; m7–m11 400.
+HAND_A_NET_COST = [1_900.0, 5_900.0, 400.0, 6_400.0, 400.0, -1_568.48, -2_600.0,
+                   *[400.0] * 5]
+#: Investment section 12 000 − 1 968.48 − 3 000 − 6 000 + 10 × 500 = 6 031.52; operating
+#: 2 000 + 6 000 − 12 × 100 = 6 800; together 12 831.52.
+HAND_A_INDICATORS = {"net_cost_eur": 12_831.52, "net_cost_investment_eur": 6_031.52,
+                     "net_cost_operating_eur": 6_800.0, "net_cost_2027_eur": 12_831.52}
+
+
+def _monthly(by_month: dict[int, float], n_months: int = 12) -> list[float]:
+    return [by_month.get(month, 0.0) for month in range(n_months)]
+
+
+def _both(results: tl.Results, name: str) -> list[np.ndarray]:
+    """A monthly variable in the central case and in every draw (all equal here)."""
+    return [results.central[name].values, *results.dataset[name].values]
+
+
+@pytest.fixture(scope="module")
+def hand_case_a() -> tl.Results:
+    return tl.simulate(scenario_from_dict(_hand_case_a()), draws=3, seed=1)
+
+
+def test_cash_recursion_of_the_operator(hand_case_a):
+    """Case A: the operator's cash month by month from its own flows only (the works, the
+    grant, the FCTVA and the loan are the collectivity's)."""
+    for cash_flow in _both(hand_case_a, "cash_flow_eur"):
+        np.testing.assert_allclose(cash_flow, HAND_A_OPERATOR_FLOW, rtol=1e-12, atol=1e-9)
+    for name in ("cash_eur", "cash_after_balancing_eur"):  # no deficit: no balancing subsidy
+        for cash in _both(hand_case_a, name):
+            np.testing.assert_allclose(cash, HAND_A_OPERATOR_CASH, rtol=1e-12, atol=1e-9)
+    assert not hand_case_a.dataset.balancing_subsidy_eur.values.any()
+    # EBITDA: 1 000 + the subsidy accrued 6 000 / 12 = 500, − 300 = 1 200 a month; the net
+    # result is the same (no depreciation, grant or interest of the operator's own).
+    for name in ("ebitda_eur", "net_result_eur"):
+        for values in _both(hand_case_a, name):
+            np.testing.assert_allclose(values, 1_200.0, rtol=1e-12)
+    np.testing.assert_array_equal(hand_case_a.dataset.grants_released_eur, 0.0)
+    assert hand_case_a.central_indicators["operator_cash_at_horizon_eur"] == pytest.approx(
+        19_400.0, abs=1e-9)
+
+
+def test_hand_case_collectivity_with_the_fctva(hand_case_a):
+    """Case A: each budget line of the collectivity, the FCTVA among them, its monthly net
+    cost and its totals by section."""
+    for fctva in _both(hand_case_a, "fctva_eur"):
+        np.testing.assert_allclose(fctva, _monthly({5: 1_968.48}), rtol=1e-12, atol=1e-9)
+    lines = {"central": hand_case_a.central.collectivity_budget_eur,
+             "mean over draws": hand_case_a.monthly_mean.collectivity_budget_eur}
+    for where, budget in lines.items():
+        assert sorted(budget.budget_line.values) == sorted(HAND_A_LINES), where
+        for line, by_month in HAND_A_LINES.items():
+            np.testing.assert_allclose(budget.sel(budget_line=line).values, _monthly(by_month),
+                                       rtol=1e-12, atol=1e-9, err_msg=f"{where}: {line}")
+    for net_cost in _both(hand_case_a, "collectivity_net_cost_eur"):
+        np.testing.assert_allclose(net_cost, HAND_A_NET_COST, rtol=1e-12, atol=1e-9)
+    for name, expected in HAND_A_INDICATORS.items():
+        values = [hand_case_a.central_indicators[name], *hand_case_a.indicators[name]]
+        np.testing.assert_allclose(values, expected, rtol=1e-12, atol=1e-9, err_msg=name)
+
+
+def _hand_case_b() -> dict:
+    """Opening July 2027: two budget years of six months. The operator earns 600 a month
+    and spends 1 800 (a deficit of 1 200 a month, no opening cash); the collectivity votes a
+    balancing subsidy on each year's forecast, paid in the year's first month."""
+    data = _hand_case_data("2027-07")
+    data["revenue_lines"] = [{"name": "Recettes", "annual_amount_eur": 7_200.0}]
+    data["costs"]["fixed_lines"] = [{"name": "Charges", "annual_amount_eur": 21_600.0}]
+    data["budget"] = {"balancing_subsidy_basis": "forecast"}
+    return data
+
+
+#: Case B: cash without the subsidy −1 200, −2 400, … −14 400. July–December 2027: its
+#: lowest, −7 200 in December, calls for 7 200 paid in July; January–June 2028: the lowest,
+#: −14 400 + 7 200 = −7 200 in June, calls for 7 200 more, paid in January (month 6).
+HAND_B_BALANCING = _monthly({0: 7_200.0, 6: 7_200.0})
+#: Cash after the subsidy: 7 200 − 1 200 = 6 000, 4 800, … 0 in December; again from
+#: January: 6 000 … 0 in June.
+HAND_B_CASH = [6_000.0, 4_800.0, 3_600.0, 2_400.0, 1_200.0, 0.0] * 2
+
+
+def test_hand_case_balancing_subsidy_by_budget_year():
+    results = tl.simulate(scenario_from_dict(_hand_case_b()), draws=2, seed=1)
+    for cash in _both(results, "cash_eur"):
+        np.testing.assert_allclose(cash, [-1_200.0 * (m + 1) for m in range(12)], rtol=1e-12)
+    for balancing in _both(results, "balancing_subsidy_eur"):
+        np.testing.assert_allclose(balancing, HAND_B_BALANCING, rtol=1e-12, atol=1e-9)
+    for cash in _both(results, "cash_after_balancing_eur"):
+        np.testing.assert_allclose(cash, HAND_B_CASH, rtol=1e-12, atol=1e-9)
+    for net_cost in _both(results, "collectivity_net_cost_eur"):
+        np.testing.assert_allclose(net_cost, HAND_B_BALANCING, rtol=1e-12, atol=1e-9)
+    for name, expected in {"net_cost_2027_eur": 7_200.0, "net_cost_2028_eur": 7_200.0,
+                           "net_cost_eur": 14_400.0, "net_cost_operating_eur": 14_400.0,
+                           "net_cost_investment_eur": 0.0, "balancing_subsidy_eur": 14_400.0,
+                           "net_cost_peak_year_eur": 7_200.0}.items():
+        values = [results.central_indicators[name], *results.indicators[name]]
+        np.testing.assert_allclose(values, expected, rtol=1e-12, atol=1e-9, err_msg=name)
 
 
 def test_balancing_subsidy(run):
@@ -535,8 +684,11 @@ def test_a_run_whose_outputs_are_not_finite_is_an_error(default, monkeypatch):
     """The engine checks every chunk: an infinity in a monthly variable (here injected into
     the operator's net result of one month, after the model ran) or a NaN in an indicator
     raises ResultsNotFinite naming it, instead of returning results."""
-    from tierslieux_sim.engine import simulate as engine
+    import importlib
+
     from tierslieux_sim.engine.finite import ResultsNotFinite
+
+    engine = importlib.import_module("tierslieux_sim.engine.evaluate")
 
     real_model, real_indicators = engine.run_model, engine.operator_indicators
 
