@@ -17,10 +17,11 @@ def test_setting_is_made_once_per_process():
 def test_summary_runs_give_freed_memory_back_after_each_chunk(monkeypatch):
     import tierslieux_sim.engine.runs as engine
     from tierslieux_sim import default_scenario
+    from tierslieux_sim import simulate as tl_simulate
 
     calls = []
     monkeypatch.setattr(engine, "release_free_memory", lambda: calls.append(1))
-    engine.simulate(default_scenario(), draws=3000, seed=1, chunk_draws=1000, keep="summary")
+    tl_simulate(default_scenario(), draws=3000, seed=1, chunk_draws=1000, keep="summary")
     assert len(calls) == 3
-    engine.simulate(default_scenario(), draws=3000, seed=1, chunk_draws=1000)
+    tl_simulate(default_scenario(), draws=3000, seed=1, chunk_draws=1000)
     assert len(calls) == 3  # full mode keeps its arrays anyway

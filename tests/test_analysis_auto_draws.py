@@ -9,7 +9,7 @@ import pytest
 import tierslieux_sim as tl
 from tierslieux_sim.core.notices import TiersLieuxWarning
 from tierslieux_sim.engine.auto_draws import convergence_table, simulate_auto
-from tierslieux_sim.engine.sampling import BLOCK_DRAWS
+from tierslieux_sim.engine.constants import BLOCK_DRAWS
 
 
 def test_auto_draws_is_the_run_of_that_many_draws(default):

@@ -249,8 +249,8 @@ def test_non_finite_outputs_are_an_error_not_a_result():
 
 
 def test_the_chunk_check_names_the_variable():
-    from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
     from tierslieux_sim.engine.evaluate import model_parameters
+    from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
     from tierslieux_sim.model import run_model
 
     scenario = preset_scenario("default")

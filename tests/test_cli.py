@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -12,7 +13,8 @@ import pytest
 import xarray as xr
 
 from tierslieux_sim import default_scenario, simulate
-from tierslieux_sim.faces.cli.main import kpi_report, main
+from tierslieux_sim.faces.cli.main import main
+from tierslieux_sim.faces.cli.run import kpi_report
 
 
 def test_run_default_prints_kpi_table(capsys):
@@ -140,6 +142,7 @@ def default_scenario_path_text() -> str:
 def test_progress_bar_shows_after_one_second_and_counts_every_draw(monkeypatch):
     """simulate(progress=True) (what `run` uses) drives a tqdm bar delayed by one second."""
     import tierslieux_sim.engine.runs as engine
+    from tierslieux_sim import simulate as tl_simulate
 
     created = []
 
@@ -158,14 +161,14 @@ def test_progress_bar_shows_after_one_second_and_counts_every_draw(monkeypatch):
             self.count += n
 
     monkeypatch.setattr(engine, "tqdm", RecordingBar)
-    engine.simulate(default_scenario(), draws=2500, seed=1, chunk_draws=1000, progress=True)
+    tl_simulate(default_scenario(), draws=2500, seed=1, chunk_draws=1000, progress=True)
     (bar,) = created
     assert bar.kwargs["delay"] == 1.0 and bar.kwargs["disable"] is False
     assert bar.kwargs["total"] == 2500 and bar.count == 2500
 
 
 def test_app_command_starts_streamlit_on_the_packaged_entry(monkeypatch):
-    import tierslieux_sim.faces.cli.main as cli
+    import tierslieux_sim.faces.cli.dashboard_command as cli
 
     calls = []
     monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append((command, env))
@@ -173,7 +176,8 @@ def test_app_command_starts_streamlit_on_the_packaged_entry(monkeypatch):
     assert main(["--lang", "en", "app", "--port", "8600"]) == 0
     ((command, env),) = calls
     assert command[1:4] == ["-m", "streamlit", "run"]
-    assert command[4].endswith("ui/streamlit_app.py")
+    assert command[4].endswith("faces/dashboard/streamlit_app.py")
+    assert Path(command[4]).is_file()
     assert command[command.index("--server.port") + 1] == "8600"
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     assert env["TIERSLIEUX_LANG"] == "en"

@@ -9,7 +9,9 @@ import pytest
 import tierslieux_sim as tl
 from tierslieux_sim.analysis.changes import apply_changes
 from tierslieux_sim.faces.cli import main as cli
-from tierslieux_sim.faces.cli.analysis import add_analysis_commands, draws_argument, main, parse_set
+from tierslieux_sim.faces.cli.analysis import HANDLERS, main, parse_set
+from tierslieux_sim.faces.cli.arguments import draws_or_auto as draws_argument
+from tierslieux_sim.faces.cli.parser import add_analysis_commands
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +136,8 @@ def test_commands_plug_into_any_parser():
     import argparse
 
     parser = argparse.ArgumentParser()
-    handlers = add_analysis_commands(parser.add_subparsers(dest="command"))
-    assert set(handlers) == {"sensitivity", "solve", "compare", "sweep"}
+    add_analysis_commands(parser.add_subparsers(dest="command"))
+    assert set(HANDLERS) == {"sensitivity", "solve", "compare", "sweep"}
     arguments = parser.parse_args(["sweep", "--workers", "2", "--scheduler", "tcp://x:8786"])
     assert (arguments.workers, arguments.scheduler) == (2, "tcp://x:8786")
 

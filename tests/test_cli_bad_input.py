@@ -20,8 +20,9 @@ from tierslieux_sim.core.atomic import TEMPORARY_MARK, atomic_path
 from tierslieux_sim.engine import memory
 from tierslieux_sim.engine.auto_draws import simulate_auto
 from tierslieux_sim.engine.errors import AnalysisError
+from tierslieux_sim.faces.cli import dashboard_command, report_command
 from tierslieux_sim.faces.cli import guard as cli_guard
-from tierslieux_sim.faces.cli import main as cli
+from tierslieux_sim.faces.cli import run as cli
 from tierslieux_sim.faces.cli.common import write_output
 from tierslieux_sim.faces.cli.main import main
 from tierslieux_sim.scenario.files import preset_scenario, scenario_to_toml
@@ -36,6 +37,7 @@ def no_simulation(monkeypatch):
         raise AssertionError("simulated before checking its input")
     monkeypatch.setattr(cli, "simulate", refuse)
     monkeypatch.setattr(cli, "_simulate_run", refuse)
+    monkeypatch.setattr(report_command, "simulate", refuse)
 
 
 # --- argparse's own errors, in the catalogue's language --------------------------------------
@@ -163,7 +165,7 @@ def test_available_memory_reads_meminfo_and_falls_back(tmp_path, monkeypatch):
 
 
 def test_auto_draws_stop_at_a_stated_cap():
-    from tierslieux_sim.engine.sampling import BLOCK_DRAWS
+    from tierslieux_sim.engine.constants import BLOCK_DRAWS
 
     with pytest.warns(UserWarning):
         results = simulate_auto(preset_scenario("default"), 1e-12, seed=1, keep="summary",
@@ -449,10 +451,10 @@ def test_report_too_large_for_memory_is_refused_before_simulating(monkeypatch, c
 
 def test_app_bounds_uploads(monkeypatch):
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append(command) or 0)
+    monkeypatch.setattr(dashboard_command.subprocess, "call", lambda command, env: calls.append(command) or 0)
     assert main(["app"]) == 0
     ((command,),) = (calls,)
-    assert command[command.index("--server.maxUploadSize") + 1] == str(cli.UPLOAD_LIMIT_MB)
+    assert command[command.index("--server.maxUploadSize") + 1] == str(dashboard_command.UPLOAD_LIMIT_MB)
 
 
 def test_the_memory_check_counts_exactly_only_near_the_limit(monkeypatch):

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tierslieux_sim as tl
-from tierslieux_sim.engine.inputs import plan_inputs
 from tierslieux_sim.engine.evaluate import model_parameters
+from tierslieux_sim.engine.inputs import plan_inputs
 from tierslieux_sim.model.parties import BUDGET_LINES
 from tierslieux_sim.model.run import run_model
 from tierslieux_sim.scenario.files import scenario_from_dict

@@ -401,16 +401,16 @@ def test_reading_autonomy(autonomy_run: tl.Results, short_run: tl.Results):
     by_3 = format_percent(autonomy_run.autonomy_probability(3), 0, "en")
     assert plots.reading_autonomy_probability(autonomy_run, "en", year=3).startswith(
         f"Autonomy reached by the end of year 3 in {by_3} of cases")
-    by_4 = plots._share_text(short_run.autonomy_probability(4), "fr")
+    by_4 = plots.share_text(short_run.autonomy_probability(4), "fr")
     assert plots.reading_autonomy_probability(short_run) == (
         f"Autonomie atteinte d'ici la fin de l'année 4 dans {by_4} des cas.")
 
 
 def test_shares_never_round_to_zero_or_one():
-    assert plots._share_text(0.003, "fr") == "moins de 1\u00a0%"
-    assert plots._share_text(0.998, "en") == "more than 99%"
-    assert plots._share_text(0.0, "fr") == "0\u00a0%"
-    assert plots._share_text(0.25, "fr") == "25\u00a0%"
+    assert plots.share_text(0.003, "fr") == "moins de 1\u00a0%"
+    assert plots.share_text(0.998, "en") == "more than 99%"
+    assert plots.share_text(0.0, "fr") == "0\u00a0%"
+    assert plots.share_text(0.25, "fr") == "25\u00a0%"
 
 
 def test_reading_occupancy(default_run: tl.Results):

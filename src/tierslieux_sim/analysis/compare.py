@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.engine.constants import DEFAULT_COMPARE_DRAWS
 from tierslieux_sim.engine.errors import AnalysisError
 from tierslieux_sim.engine.outputs import Output, default_kpis, parse_output
 from tierslieux_sim.engine.pipeline import simulate
@@ -32,7 +33,6 @@ from tierslieux_sim.engine.results import Results
 from tierslieux_sim.scenario.files import load_scenario
 from tierslieux_sim.scenario.schema import Scenario
 
-DEFAULT_COMPARE_DRAWS = 10_000
 DEFAULT_RESAMPLES = 500
 _BOOTSTRAP_BLOCK = 50
 

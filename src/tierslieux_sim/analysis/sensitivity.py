@@ -36,6 +36,7 @@ from scipy.stats import qmc
 
 from tierslieux_sim.analysis.chosen_inputs import award_inputs, central_inputs, draw_inputs, evaluate_inputs
 from tierslieux_sim.core.i18n import current_language, message
+from tierslieux_sim.engine.constants import DEFAULT_SOBOL_SAMPLES, DEFAULT_TORNADO_DRAWS
 from tierslieux_sim.engine.errors import AnalysisError
 from tierslieux_sim.engine.outputs import Output, parse_output
 from tierslieux_sim.engine.pipeline import _resolve_seed
@@ -47,8 +48,6 @@ from tierslieux_sim.scenario.schema import Scenario
 SWING_QUANTILES = (0.10, 0.90)
 #: Uniform of an award input that means refused / awarded (award iff uniform < probability).
 REFUSED_UNIFORM, AWARDED_UNIFORM = 1.0, 0.0
-DEFAULT_TORNADO_DRAWS = 1_000
-DEFAULT_SOBOL_SAMPLES = 1_024
 DEFAULT_RESAMPLES = 500
 
 Method = Literal["tornado", "sobol"]

@@ -43,6 +43,7 @@ from tierslieux_sim.analysis.changes import apply_changes, check_path, field_bou
 from tierslieux_sim.core.formatting import format_number
 from tierslieux_sim.core.i18n import current_language, message
 from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.engine.constants import DEFAULT_SOLVE_DRAWS
 from tierslieux_sim.engine.errors import AnalysisError
 from tierslieux_sim.engine.outputs import Output, parse_output
 from tierslieux_sim.engine.pipeline import _resolve_seed, simulate
@@ -52,7 +53,6 @@ from tierslieux_sim.scenario.labels import RATE_UNITS, format_value, input_label
 from tierslieux_sim.scenario.paths import get_path
 from tierslieux_sim.scenario.schema import Scenario
 
-DEFAULT_SOLVE_DRAWS = 2_000
 GRID_POINTS = 9
 #: Default upper bound of an input without a declared maximum: this many times its value.
 DEFAULT_UPPER_FACTOR = 4.0

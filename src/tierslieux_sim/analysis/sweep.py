@@ -36,6 +36,7 @@ from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
 from tierslieux_sim.core.i18n import message
 from tierslieux_sim.core.notices import TiersLieuxWarning
 from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.engine.constants import DEFAULT_SWEEP_DRAWS
 from tierslieux_sim.engine.errors import AnalysisError
 from tierslieux_sim.engine.outputs import default_kpis, parse_output
 from tierslieux_sim.engine.pipeline import _resolve_seed, simulate
@@ -45,7 +46,6 @@ from tierslieux_sim.scenario.files import scenario_from_dict
 from tierslieux_sim.scenario.limits import parse_toml, read_text
 from tierslieux_sim.scenario.schema import Scenario
 
-DEFAULT_SWEEP_DRAWS = 2_000
 #: Most variants one sweep runs (a grid's cartesian product grows fast: 5 paths of 7 values
 #: are 16,807 variants); a larger grid is refused before anything is expanded or simulated.
 MAX_VARIANTS = 10_000

@@ -28,6 +28,7 @@ import pandas as pd
 
 from tierslieux_sim.core.notices import Notice, emit
 from tierslieux_sim.engine.collect import ResultsCollector, collect
+from tierslieux_sim.engine.constants import BLOCK_DRAWS
 from tierslieux_sim.engine.inputs import plan_inputs
 from tierslieux_sim.engine.outputs import default_kpis
 from tierslieux_sim.engine.results import Results
@@ -39,7 +40,6 @@ from tierslieux_sim.engine.runs import (
     progress_bar,
     run_notices,
 )
-from tierslieux_sim.engine.sampling import BLOCK_DRAWS
 from tierslieux_sim.scenario.schema import Scenario
 
 INITIAL_DRAWS = 2 * BLOCK_DRAWS

@@ -21,12 +21,12 @@ from typing import Any
 from tierslieux_sim.core.i18n import current_language
 from tierslieux_sim.core.notices import TiersLieuxWarning
 from tierslieux_sim.engine.collect import monthly_arrays
+from tierslieux_sim.engine.constants import MAX_DRAWS
 from tierslieux_sim.engine.evaluate import evaluate
 from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
 from tierslieux_sim.engine.runs import DEFAULT_CHUNK_DRAWS, DEFAULT_SUMMARY_CHUNK_DRAWS
 
 #: Most draws accepted by the command line, whatever the mode (a bound on time, too).
-MAX_DRAWS = 10_000_000
 #: Share of the available memory a run may take (the rest: the system, other programs,
 #: the copies made when writing results).
 USABLE_SHARE = 0.8

@@ -30,6 +30,7 @@ from scipy import stats
 
 from tierslieux_sim.core.formatting import format_eur, format_number
 from tierslieux_sim.core.i18n import current_language, has_message, message
+from tierslieux_sim.engine.constants import OUTPUT_EXAMPLES
 from tierslieux_sim.engine.errors import AnalysisError
 from tierslieux_sim.engine.evaluate import evaluate
 from tierslieux_sim.engine.inputs import central_input_values, plan_inputs
@@ -46,8 +47,7 @@ _PERCENTILE = re.compile(r"^p(\d{1,2})$")
 _AUTONOMY_BY_YEAR = re.compile(r"^autonomy_by_year_(\d+)$")
 _YEARLY = re.compile(r"^(.*)_year_(\d+)$")
 #: Examples shown when a name is not understood.
-EXAMPLES = ("balancing_subsidy_p80", "autonomy_by_year_5", "cash_at_horizon_p50",
-            "balancing_subsidy")
+EXAMPLES = OUTPUT_EXAMPLES
 
 #: KPIs of ``compare`` and ``sweep`` by default (those beyond the horizon are left out).
 DEFAULT_KPIS = (

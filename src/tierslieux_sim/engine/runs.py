@@ -14,9 +14,9 @@ from tierslieux_sim.core.allocator import release_free_memory
 from tierslieux_sim.core.i18n import message
 from tierslieux_sim.core.notices import Notice, emit
 from tierslieux_sim.engine.collect import ResultsCollector
+from tierslieux_sim.engine.constants import BLOCK_DRAWS, SAMPLINGS
 from tierslieux_sim.engine.evaluate import evaluate
 from tierslieux_sim.engine.inputs import InputPlan, central_input_values, sample
-from tierslieux_sim.engine.sampling import BLOCK_DRAWS, SAMPLINGS
 from tierslieux_sim.scenario.schema import Scenario
 
 Keep = Literal["full", "summary"]

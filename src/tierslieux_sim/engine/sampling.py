@@ -23,9 +23,9 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
+from tierslieux_sim.engine.constants import BLOCK_DRAWS
+
 Sampling = Literal["random", "lhs", "sobol"]
-SAMPLINGS: tuple[str, ...] = ("random", "lhs", "sobol")
-BLOCK_DRAWS = 1024
 
 
 def path_key(path: str) -> int:

@@ -353,7 +353,7 @@ def _rule_sentences(results: Results, language: str) -> list[str]:
                else "report.risks.rule_broken")
         sentences.append(message(key, language,
                                  rule=message(f"financing.rule.{check.code}", language),
-                                 share=plots._share_text(check.broken_share, language)))
+                                 share=plots.share_text(check.broken_share, language)))
     return sentences
 
 
@@ -401,7 +401,7 @@ def risk_sentences(results: Results, drivers: Tornado | None,
         sentences.append(message("report.risks.cash_negative_always", language))
     elif negative > 0:
         sentences.append(message("report.risks.cash_negative", language,
-                                 share=plots._share_text(negative, language)))
+                                 share=plots.share_text(negative, language)))
     else:
         sentences.append(message("report.risks.cash_never_negative", language,
                                  draws=format_number(results.draws, 0, language)))
@@ -419,7 +419,7 @@ def risk_sentences(results: Results, drivers: Tornado | None,
     missed = 1.0 - results.autonomy_probability(years)
     if missed > 0:
         sentences.append(message("report.risks.autonomy_missed", language, years=years,
-                                 share=plots._share_text(missed, language)))
+                                 share=plots.share_text(missed, language)))
     else:
         sentences.append(message("report.risks.autonomy_reached", language, years=years))
     if drivers is not None:

@@ -8,18 +8,28 @@ correlations are independent of the distribution family.
 
 from __future__ import annotations
 
+import math
 import warnings
 from functools import lru_cache
+from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
-from scipy import stats
-from scipy.stats.sampling import NumericalInverseHermite
+
 
 #: z such that P(Z ≤ z) = 0.95 for a standard normal: p5 and p95 are mean ∓ z·sigma.
-_Z95 = float(stats.norm.ppf(0.95))
+def _scipy_stats() -> Any:
+    """``scipy.stats``, imported on first use (not to dodge a cycle): it takes most of a
+    second to import, and reading or validating a scenario never needs it."""
+    import scipy.stats
+    import scipy.stats.sampling  # noqa: F401  (NumericalInverseHermite)
+
+    return scipy.stats
+
+
+_Z95 = 1.6448536269514722  # scipy.stats.norm.ppf(0.95)
 
 
 class _Distribution(BaseModel):
@@ -33,6 +43,10 @@ class _Distribution(BaseModel):
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         """Inverse CDF: values for uniforms in (0, 1), same shape, within :meth:`support`."""
         return np.clip(np.asarray(self.frozen().ppf(uniforms), dtype=float), *self.support())
+
+    def quantile(self, probability: float) -> float:
+        """The value below which a draw falls with ``probability``."""
+        return float(self.ppf(np.array([probability]))[0])
 
     def median(self) -> float:
         """The central-case value of this input."""
@@ -58,7 +72,7 @@ def _check_ordered(low: float, middle: float | None, high: float, names: str) ->
 
 
 @lru_cache(maxsize=512)
-def _standard_beta_inverse(alpha: float, beta: float) -> NumericalInverseHermite:
+def _standard_beta_inverse(alpha: float, beta: float) -> Any:
     """Fast inverse CDF of a beta on [0, 1] (u-error < 1e-11), built once per shape.
 
     ``scipy.special.betaincinv`` costs ~0.5 µs a value; Hermite interpolation of the inverse
@@ -68,7 +82,8 @@ def _standard_beta_inverse(alpha: float, beta: float) -> NumericalInverseHermite
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # UNU.RAN notes on its setup
-        return NumericalInverseHermite(stats.beta(alpha, beta), u_resolution=1e-12)
+        stats = _scipy_stats()
+        return stats.sampling.NumericalInverseHermite(stats.beta(alpha, beta), u_resolution=1e-12)
 
 
 class Pert(_Distribution):
@@ -91,7 +106,8 @@ class Pert(_Distribution):
                 1 + self.shape * (self.max - self.mode) / width)
 
     def frozen(self) -> Any:
-        return stats.beta(*self._shape_parameters(), loc=self.min, scale=self.max - self.min)
+        return _scipy_stats().beta(*self._shape_parameters(), loc=self.min,
+                                   scale=self.max - self.min)
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         standard = _standard_beta_inverse(*self._shape_parameters()).ppf(uniforms)
@@ -119,7 +135,7 @@ class Triangular(_Distribution):
 
     def frozen(self) -> Any:
         width = self.max - self.min
-        return stats.triang((self.mode - self.min) / width, loc=self.min, scale=width)
+        return _scipy_stats().triang((self.mode - self.min) / width, loc=self.min, scale=width)
 
     def support(self) -> tuple[float, float]:
         return self.min, self.max  # exact (see Pert.support)
@@ -138,7 +154,7 @@ class Uniform(_Distribution):
         return self
 
     def frozen(self) -> Any:
-        return stats.uniform(loc=self.min, scale=self.max - self.min)
+        return _scipy_stats().uniform(loc=self.min, scale=self.max - self.min)
 
     def support(self) -> tuple[float, float]:
         return self.min, self.max  # exact (see Pert.support)
@@ -164,10 +180,10 @@ class Normal(_Distribution):
 
     def frozen(self) -> Any:
         if self.lower is None and self.upper is None:
-            return stats.norm(self.mean_value, self.sd)
+            return _scipy_stats().norm(self.mean_value, self.sd)
         low = -np.inf if self.lower is None else (self.lower - self.mean_value) / self.sd
         high = np.inf if self.upper is None else (self.upper - self.mean_value) / self.sd
-        return stats.truncnorm(low, high, loc=self.mean_value, scale=self.sd)
+        return _scipy_stats().truncnorm(low, high, loc=self.mean_value, scale=self.sd)
 
     def support(self) -> tuple[float, float]:
         # Exact: mean + sd·(lower − mean)/sd can round below lower (e.g. −2e-16 for lower = 0).
@@ -190,7 +206,19 @@ class LogNormal(_Distribution):
     def frozen(self) -> Any:
         log_median = (np.log(self.p5) + np.log(self.p95)) / 2
         sigma = (np.log(self.p95) - np.log(self.p5)) / (2 * _Z95)
-        return stats.lognorm(s=sigma, scale=np.exp(log_median))
+        return _scipy_stats().lognorm(s=sigma, scale=np.exp(log_median))
+
+    def support(self) -> tuple[float, float]:
+        return 0.0, float(np.inf)  # as scipy's lognorm; said here so validation needs no scipy
+
+    def quantile(self, probability: float) -> float:
+        # Closed form (no scipy: validating a file checks the size of a high quantile).
+        log_median = (math.log(self.p5) + math.log(self.p95)) / 2
+        sigma = (math.log(self.p95) - math.log(self.p5)) / (2 * _Z95)
+        try:
+            return math.exp(log_median + sigma * NormalDist().inv_cdf(probability))
+        except OverflowError:
+            return math.inf
 
 
 class Discrete(_Distribution):
@@ -221,7 +249,7 @@ class Discrete(_Distribution):
     def frozen(self) -> Any:
         # rv_discrete needs integer support: sample the index, then look the value up.
         _, probabilities = self._sorted()
-        return stats.rv_discrete(values=(np.arange(len(probabilities)), probabilities))
+        return _scipy_stats().rv_discrete(values=(np.arange(len(probabilities)), probabilities))
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         values, _ = self._sorted()

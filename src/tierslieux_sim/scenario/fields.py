@@ -123,7 +123,7 @@ def check_size(value: Any, meta: FieldMeta) -> None:
         if not math.isfinite(high):
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # overflow: inf, refused
-                high = float(value.ppf(np.array([_SIZE_QUANTILE]))[0])
+                high = value.quantile(_SIZE_QUANTILE)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         high = value
     elif isinstance(value, list):

@@ -42,14 +42,35 @@ from pydantic import TypeAdapter
 from tierslieux_sim.core.formatting import (
     NBSP,
     format_eur,
-    format_month,
     format_number,
     format_percent,
     keep_with_punctuation,
 )
-from tierslieux_sim.core.i18n import LANGUAGES, current_language, has_message, message
-from tierslieux_sim.engine.results import LINE_VARIABLES, Results
+from tierslieux_sim.core.i18n import has_message, message
+from tierslieux_sim.engine.results import Results
 from tierslieux_sim.scenario.distributions import Discrete, UncertainNumber, _Distribution
+from tierslieux_sim.views.readings import (
+    READING_LEVEL,
+    check_variants,
+    mean_over_draws,
+    median_autonomy_text,
+    month_text,
+    quantiles_by_month,
+    reading_autonomy_probability,
+    reading_balancing_subsidy_distribution,
+    reading_cash_fan,
+    reading_compare_balancing,
+    reading_compare_cash,
+    reading_occupancy,
+    reading_users_by_segment,
+    reading_yearly_revenue_costs,
+    require_full,
+    resolved_language,
+    result_months,
+    rounded_eur,
+    share_text,
+    yearly_sums,
+)
 from tierslieux_sim.views.yearly import yearly_kpis
 
 __all__ = [
@@ -61,14 +82,6 @@ __all__ = [
     "reading_yearly_revenue_costs", "users_by_segment_chart", "yearly_revenue_costs_chart",
 ]
 
-#: Quantiles of the bands ("8 cas sur 10" between them).
-BAND_QUANTILES = (0.10, 0.90)
-#: Share of draws a reading speaks of ("Dans 8 cas sur 10, …").
-READING_LEVEL = 0.80
-#: Readings round amounts to this step [€].
-READING_ROUNDING_EUR = 1_000.0
-#: Year of the autonomy reading when the horizon allows it (officials ask "by year 5?").
-AUTONOMY_READING_YEAR = 5
 #: At most this many lines per stacked bar; the smallest others are merged into one.
 MAX_STACKED_LINES = 7
 
@@ -122,48 +135,11 @@ def hatch(shape: str, colour: str, **options: Any) -> dict[str, Any]:
     return {"shape": shape, "fgcolor": ink, "size": 6, **options}
 
 
-def _language(language: str | None) -> str:
-    chosen = language or current_language()
-    if chosen not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
-    return chosen
-
-
 def line_label(line: str, language: str | None = None) -> str:
     """Label of a revenue, cost or subsidy line: built-in keys (``staff``, ``day_pass``…) are
     translated from the catalogue (``line.<key>``); user-named lines keep their name."""
     key = f"line.{line}"
-    return message(key, _language(language)) if has_message(key) else line
-
-
-def _quoted(name: str, language: str) -> str:
-    return message("plot.quoted", language, name=name)
-
-
-def _share_text(share: float, language: str) -> str:
-    """``0.25`` → ``25 %``; never shows ``0 %`` or ``100 %`` for a share that is not."""
-    if 0 < share < 0.01:
-        return message("plot.share_below", language, share=format_percent(0.01, 0, language))
-    if 0.99 < share < 1:
-        return message("plot.share_above", language, share=format_percent(0.99, 0, language))
-    return format_percent(share, 0, language)
-
-
-def _rounded_eur(value: float, language: str, direction: str = "nearest") -> str:
-    """An amount rounded to the thousand: ``"down"`` for a floor, ``"up"`` for a ceiling."""
-    step = READING_ROUNDING_EUR
-    steps = value / step
-    rounded = (math.floor(steps) if direction == "down" else math.ceil(steps)
-               if direction == "up" else round(steps))
-    return format_eur(rounded * step, 0, language)
-
-
-def _months(results: Results) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(results.central["month"].to_numpy())
-
-
-def _month_text(month: Any, language: str) -> str:
-    return format_month(pd.Timestamp(month).date(), language)
+    return message(key, resolved_language(language)) if has_message(key) else line
 
 
 def _year_labels(n_years: int, language: str) -> list[str]:
@@ -175,7 +151,7 @@ def _yearly_ticks(months: pd.DatetimeIndex, language: str) -> dict[str, Any]:
     step = 12 * max(1, math.ceil(len(months) / 12 / 12))
     ticks = months[::step]
     return {"tickmode": "array", "tickvals": list(ticks),
-            "ticktext": [_month_text(month, language) for month in ticks],
+            "ticktext": [month_text(month, language) for month in ticks],
             "hoverformat": "%m/%Y"}
 
 
@@ -286,38 +262,6 @@ def _layout(figure: go.Figure, language: str, *, title: str, subtitle: str, x_ti
     return figure
 
 
-def _require_full(results: Results, chart_title: str, language: str) -> None:
-    if results.keep != "full":
-        raise ValueError(message("plot.error.needs_full", language, chart=chart_title))
-
-
-def _mean_over_draws(results: Results, variable: str) -> tuple[np.ndarray, list[str]]:
-    """Mean over draws by month ``(months[, lines])`` and the line names (if any)."""
-    if results.keep == "full":
-        array = results.dataset[variable]
-        values = array.to_numpy().mean(axis=0)
-    else:
-        array = results.monthly_mean[variable]
-        values = array.to_numpy()
-    dimension = LINE_VARIABLES.get(variable)
-    lines = [str(name) for name in array[dimension].to_numpy()] if dimension else []
-    return values, lines
-
-
-def _yearly_sums(monthly: np.ndarray, results: Results) -> np.ndarray:
-    """Sum of each year of operation along the first axis: ``(months, …)`` → ``(years, …)``."""
-    year_of_month = results.central["year"].to_numpy()
-    starts = np.searchsorted(year_of_month, np.unique(year_of_month))
-    return np.add.reduceat(monthly, starts, axis=0)
-
-
-def _quantiles_by_month(results: Results, variable: str) -> dict[str, np.ndarray]:
-    """P10, P50 and P90 over draws of a monthly variable (one numpy call)."""
-    low, high = BAND_QUANTILES
-    p10, p50, p90 = np.quantile(results.dataset[variable].to_numpy(), [low, 0.5, high], axis=0)
-    return {"p10": p10, "median": p50, "p90": p90}
-
-
 # --- fan charts ------------------------------------------------------------------------------
 
 def _fan_figure(results: Results, variable: str, language: str, *, title: str, y_title: str,
@@ -326,9 +270,9 @@ def _fan_figure(results: Results, variable: str, language: str, *, title: str, y
 
     ``hover(trace_label)`` gives the hover settings of a trace and its values.
     """
-    _require_full(results, title, language)
-    months = _months(results)
-    quantiles = _quantiles_by_month(results, variable)
+    require_full(results, title, language)
+    months = result_months(results)
+    quantiles = quantiles_by_month(results, variable)
     central = results.central[variable].to_numpy()
     figure = go.Figure()
     figure.add_trace(go.Scatter(
@@ -361,7 +305,7 @@ def _fan_figure(results: Results, variable: str, language: str, *, title: str, y
 def cash_fan_chart(results: Results, language: str | None = None) -> go.Figure:
     """Cash at the end of each month before any balancing subsidy [€]: P10–P90 band, median
     of draws, central case in bold, and the zero line. Needs ``keep="full"``."""
-    language = _language(language)
+    language = resolved_language(language)
     separator = _colon(language)
 
     def hover(label: str) -> dict[str, Any]:
@@ -379,7 +323,7 @@ def cash_fan_chart(results: Results, language: str | None = None) -> go.Figure:
 def occupancy_chart(results: Results, language: str | None = None) -> go.Figure:
     """Desk occupancy rate by month [%]: P10–P90 band, median of draws, central case in
     bold. Needs ``keep="full"``."""
-    language = _language(language)
+    language = resolved_language(language)
     separator = _colon(language)
 
     def hover(label: str) -> dict[str, Any]:
@@ -434,7 +378,7 @@ def yearly_revenue_costs_chart(results: Results, language: str | None = None,
     costs by line, outlined heavily [€ per year]. Each segment of a bar has its own hatching
     (grey print). Values are the *mean over draws* of yearly totals, so the pieces add up to
     the mean total. Works with ``keep="summary"``."""
-    language = _language(language)
+    language = resolved_language(language)
     # (variable, bar, group, colours): the group names the catalogue's plot.group.<group>
     # (hover) and plot.other.<group> (merged small lines).
     groups: list[tuple[str, str, str, tuple[str, ...]]] = [
@@ -454,11 +398,11 @@ def yearly_revenue_costs_chart(results: Results, language: str | None = None,
     mean_note = message("plot.revenue_costs.hover", language)
     figure = go.Figure()
     for variable, side, group, palette in groups:
-        monthly, names = _mean_over_draws(results, variable)
+        monthly, names = mean_over_draws(results, variable)
         if not names:
             continue
         table, keys, labels, notes = _merge_small_lines(
-            _yearly_sums(monthly, results), names, message(f"plot.other.{group}", language),
+            yearly_sums(monthly, results), names, message(f"plot.other.{group}", language),
             language)
         group_title = message(f"plot.group.{group}", language)
         for column, (key, label, note) in enumerate(zip(keys, labels, notes, strict=True)):
@@ -493,7 +437,7 @@ def balancing_subsidy_distribution_chart(results: Results, language: str | None 
     """Histogram of the total balancing subsidy over the horizon [€] (share of draws per
     bin), with vertical lines at P50, P80, P90 and at the central case. Works with
     ``keep="summary"``."""
-    language = _language(language)
+    language = resolved_language(language)
     values = results.indicators["balancing_subsidy_eur"].to_numpy()
     edges = np.histogram_bin_edges(values, bins="auto")
     if len(edges) - 1 > max_bins:
@@ -516,7 +460,7 @@ def balancing_subsidy_distribution_chart(results: Results, language: str | None 
                 CENTRAL_COLOUR)]
     right_edge = max(float(edges[-1]), 1.0)
     for row, (key, value, dash, colour) in enumerate(markers):
-        label = message(f"plot.marker.{key}", language, amount=_rounded_eur(value, language))
+        label = message(f"plot.marker.{key}", language, amount=rounded_eur(value, language))
         on_the_right = value > 0.6 * right_edge  # label on the left of its line
         figure.add_shape(type="line", x0=value, x1=value, y0=0, y1=1, yref="paper",
                          line={"color": colour, "width": 2, "dash": dash}, name=key)
@@ -542,12 +486,12 @@ def autonomy_probability_chart(results: Results, language: str | None = None) ->
     """Bars of the probability of autonomy by the end of each year of operation, with the
     Monte Carlo error in the hover and the central case in the subtitle. Works with
     ``keep="summary"``."""
-    language = _language(language)
+    language = resolved_language(language)
     n_years = results.horizon_years
     probabilities = np.array([results.autonomy_probability(year)
                               for year in range(1, n_years + 1)])
     errors = np.sqrt(probabilities * (1 - probabilities) / results.draws)
-    labels = [_share_text(p, language) for p in probabilities]
+    labels = [share_text(p, language) for p in probabilities]
     hover_texts = [message("plot.autonomy.hover", language, share=label,
                            error=format_number(100 * error, 1, language))
                    for label, error in zip(labels, errors, strict=True)]
@@ -560,7 +504,7 @@ def autonomy_probability_chart(results: Results, language: str | None = None) ->
         showlegend=False))
     _layout(figure, language, title=message("plot.autonomy.title", language),
             subtitle=message("plot.autonomy.subtitle", language,
-                             median=_median_autonomy_text(results, language)),
+                             median=median_autonomy_text(results, language)),
             x_title=message("plot.autonomy.axis_x", language),
             y_title=message("plot.autonomy.axis_y", language), hovermode="closest")
     figure.update_layout(margin={"b": 70})  # no legend below
@@ -569,26 +513,14 @@ def autonomy_probability_chart(results: Results, language: str | None = None) ->
     return figure
 
 
-def _median_autonomy_text(results: Results, language: str) -> str:
-    """The month by which half of the draws are autonomous: it agrees with the bars by
-    construction (within year N exactly when the bar of year N reaches 50 %), where the
-    central case's date (all inputs at their median) need not."""
-    month = results.median_autonomy_month()
-    if not math.isfinite(month):
-        return message("plot.autonomy.median_never", language)
-    index = int(month) - 1
-    return message("plot.autonomy.median_month", language,
-                   month=_month_text(_months(results)[index], language), year=index // 12 + 1)
-
-
 # --- users -----------------------------------------------------------------------------------
 
 def users_by_segment_chart(results: Results, language: str | None = None) -> go.Figure:
     """Mean users by segment and month over draws, stacked (means add up), with the central
     case's total as a dashed line. Works with ``keep="summary"``."""
-    language = _language(language)
-    months = _months(results)
-    means, segments = _mean_over_draws(results, "users_by_segment")
+    language = resolved_language(language)
+    months = result_months(results)
+    means, segments = mean_over_draws(results, "users_by_segment")
     separator = _colon(language)
     figure = go.Figure()
     for column, segment in enumerate(segments):
@@ -616,26 +548,22 @@ def users_by_segment_chart(results: Results, language: str | None = None) -> go.
 
 # --- comparisons -----------------------------------------------------------------------------
 
-def _check_variants(results_by_name: Mapping[str, Results], language: str) -> None:
-    if not results_by_name:
-        raise ValueError(message("plot.error.no_variants", language))
-
 
 def compare_cash_chart(results_by_name: Mapping[str, Results], language: str | None = None,
                        bands: bool = False) -> go.Figure:
     """Median cash by month of each variant [€] (one colour and dash each); with ``bands``,
     their P10–P90 bands lightly. Needs ``keep="full"`` for every variant."""
-    language = _language(language)
-    _check_variants(results_by_name, language)
+    language = resolved_language(language)
+    check_variants(results_by_name, language)
     title = message("plot.compare_cash.title", language)
     figure = go.Figure()
     all_months: list[pd.DatetimeIndex] = []
     separator = _colon(language)
     for index, (name, results) in enumerate(results_by_name.items()):
-        _require_full(results, title, language)
-        months = _months(results)
+        require_full(results, title, language)
+        months = result_months(results)
         all_months.append(months)
-        quantiles = _quantiles_by_month(results, "cash_eur")
+        quantiles = quantiles_by_month(results, "cash_eur")
         colour = OKABE_ITO[index % len(OKABE_ITO)]
         if bands:
             red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -672,8 +600,8 @@ def compare_balancing_chart(results_by_name: Mapping[str, Results],
     """Median (P50) balancing subsidy of each year of operation, one group of bars per year
     and one bar (colour and hatching) per variant [€ per year]. Works with
     ``keep="summary"``."""
-    language = _language(language)
-    _check_variants(results_by_name, language)
+    language = resolved_language(language)
+    check_variants(results_by_name, language)
     n_years = max(results.horizon_years for results in results_by_name.values())
     x = _year_labels(n_years, language)
     separator = _colon(language)
@@ -714,7 +642,7 @@ def distribution_curve(distribution: Mapping[str, Any] | _Distribution,
     such as ``{"dist": "pert", "min": 8, "mode": 12, "max": 20}`` or a distribution object;
     bars for ``discrete``), with its central value (the median, used by the central case)
     marked. Raises ``ValueError`` for an invalid table (e.g. min > max)."""
-    language = _language(language)
+    language = resolved_language(language)
     if not isinstance(distribution, _Distribution):
         parsed = _UNCERTAIN_NUMBER.validate_python(dict(distribution))
         if not isinstance(parsed, _Distribution):
@@ -757,146 +685,6 @@ def distribution_curve(distribution: Mapping[str, Any] | _Distribution,
 
 
 # --- readings --------------------------------------------------------------------------------
-
-def _sentence(language: str, *clauses: str) -> str:
-    if len(clauses) == 1:
-        return message("plot.reading.one_clause", language, first=clauses[0])
-    return message("plot.reading.two_clauses", language, first=clauses[0], second=clauses[1])
-
-
-def reading_cash_fan(results: Results, language: str | None = None) -> str:
-    """"Dans 8 cas sur 10, la trésorerie reste au-dessus de −120 000 € sans subvention
-    d'équilibre ; le creux médian est en mars 2028 (−85 000 €)."
-
-    The floor is the P20 of each draw's lowest cash, rounded down to the thousand; the low
-    point is that of the median line of :func:`cash_fan_chart` (omitted with
-    ``keep="summary"``)."""
-    language = _language(language)
-    lowest_cash = results.indicators["min_cash_eur"].to_numpy()
-    floor = float(np.quantile(lowest_cash, 1 - READING_LEVEL))
-    first = message("plot.reading.cash_floor", language,
-                    threshold=_rounded_eur(floor, language, "down"))
-    if results.keep != "full":
-        return _sentence(language, first)
-    median = _quantiles_by_month(results, "cash_eur")["median"]
-    low = int(np.argmin(median))
-    trough_id = ("plot.reading.cash_trough_horizon" if low == median.size - 1
-                 else "plot.reading.cash_trough")
-    second = message(trough_id, language, month=_month_text(_months(results)[low], language),
-                     amount=_rounded_eur(float(median[low]), language))
-    return _sentence(language, first, second)
-
-
-def reading_yearly_revenue_costs(results: Results, language: str | None = None) -> str:
-    """"En moyenne, les recettes propres couvrent 15 % des charges d'exploitation en année 1
-    et 62 % en année 10." (mean own revenue ÷ mean operating costs of each year)."""
-    language = _language(language)
-    revenue = _yearly_sums(_mean_over_draws(results, "own_revenue_eur")[0], results)
-    costs = _yearly_sums(_mean_over_draws(results, "operating_costs_eur")[0], results)
-    shares = np.divide(revenue, costs, out=np.full_like(costs, np.nan), where=costs > 0)
-    if shares.size == 1:
-        return message("plot.reading.revenue_costs_one_year", language,
-                       first_share=_share_text(shares[0], language))
-    return message("plot.reading.revenue_costs", language,
-                   first_share=_share_text(shares[0], language),
-                   last_share=_share_text(shares[-1], language), last_year=shares.size)
-
-
-def reading_occupancy(results: Results, language: str | None = None,
-                      year: int | None = None) -> str:
-    """"En année 10, le taux d'occupation moyen est compris entre 52 % et 78 % dans 8 cas sur
-    10 (cas central : 70 %)." (P10 and P90 of each draw's mean occupancy that year; default:
-    the last year)."""
-    language = _language(language)
-    year = results.horizon_years if year is None else int(year)
-    column = f"occupancy_rate_year_{year}"
-    low, high = np.quantile(results.indicators[column].to_numpy(), BAND_QUANTILES)
-    return message("plot.reading.occupancy", language, year=year,
-                   low=format_percent(low, 0, language), high=format_percent(high, 0, language),
-                   central=format_percent(float(results.central_indicators[column]), 0,
-                                          language))
-
-
-def reading_balancing_subsidy_distribution(results: Results, language: str | None = None
-                                           ) -> str:
-    """"Dans 8 cas sur 10, la subvention d'équilibre totale sur 10 ans reste sous 239 000 € (médiane :
-    181 000 €)." (P80 rounded up to the thousand; median to the nearest thousand)."""
-    language = _language(language)
-    values = results.indicators["balancing_subsidy_eur"].to_numpy()
-    p50, p80 = np.quantile(values, [0.5, READING_LEVEL])
-    if p80 <= 0:
-        return message("plot.reading.balancing_none", language, years=results.horizon_years)
-    return message("plot.reading.balancing", language, years=results.horizon_years,
-                   threshold=_rounded_eur(float(p80), language, "up"),
-                   median=_rounded_eur(float(p50), language))
-
-
-def reading_autonomy_probability(results: Results, language: str | None = None,
-                                 year: int | None = None) -> str:
-    """"Autonomie atteinte d'ici la fin de l'année 5 dans 25 % des cas, et d'ici la fin de
-    l'année 10 dans 40 % des cas." (default year: 5, or the horizon if shorter)."""
-    language = _language(language)
-    last_year = results.horizon_years
-    year = min(AUTONOMY_READING_YEAR, last_year) if year is None else int(year)
-    share = _share_text(results.autonomy_probability(year), language)
-    if year >= last_year:
-        return message("plot.reading.autonomy", language, year=year, share=share)
-    return message("plot.reading.autonomy_and_horizon", language, year=year, share=share,
-                   last_year=last_year,
-                   last_share=_share_text(results.autonomy_probability(last_year), language))
-
-
-def reading_users_by_segment(results: Results, language: str | None = None,
-                             year: int | None = None) -> str:
-    """"En année 10, le lieu accueille en moyenne 24 usagers par mois, dont 45 % dans le
-    segment « Télétravailleurs résidents »." (mean over draws and the year's months; the
-    largest segment; default: the last year)."""
-    language = _language(language)
-    year = results.horizon_years if year is None else int(year)
-    means, segments = _mean_over_draws(results, "users_by_segment")
-    in_year = results.central["year"].to_numpy() == year
-    by_segment = means[in_year].mean(axis=0)
-    total = float(by_segment.sum())
-    largest = int(np.argmax(by_segment))
-    share = by_segment[largest] / total if total > 0 else 0.0
-    return message("plot.reading.users", language, year=year,
-                   users=format_number(total, 0, language), share=_share_text(share, language),
-                   segment=_quoted(segments[largest], language))
-
-
-def reading_compare_cash(results_by_name: Mapping[str, Results], language: str | None = None
-                         ) -> str:
-    """"Point bas de la trésorerie médiane, sans subvention d'équilibre : « A » −153 000 €
-    (août 2037) ; « B » …." Needs ``keep="full"``."""
-    language = _language(language)
-    _check_variants(results_by_name, language)
-    items = []
-    for name, results in results_by_name.items():
-        _require_full(results, message("plot.compare_cash.title", language), language)
-        median = _quantiles_by_month(results, "cash_eur")["median"]
-        low = int(np.argmin(median))
-        items.append(message("plot.reading.compare_cash_item", language,
-                             name=_quoted(name, language),
-                             amount=_rounded_eur(float(median[low]), language),
-                             month=_month_text(_months(results)[low], language)))
-    return message("plot.reading.compare_cash", language,
-                   items=message("plot.list_separator", language).join(items))
-
-
-def reading_compare_balancing(results_by_name: Mapping[str, Results],
-                              language: str | None = None) -> str:
-    """"Subvention d'équilibre totale médiane (P50) : « A » 153 000 € sur 10 ans ; « B » …." (the
-    median of each draw's total, not the sum of yearly medians)."""
-    language = _language(language)
-    _check_variants(results_by_name, language)
-    items = []
-    for name, results in results_by_name.items():
-        p50 = float(np.quantile(results.indicators["balancing_subsidy_eur"].to_numpy(), 0.5))
-        items.append(message("plot.reading.compare_balancing_item", language,
-                             name=_quoted(name, language),
-                             amount=_rounded_eur(p50, language), years=results.horizon_years))
-    return message("plot.reading.compare_balancing", language,
-                   items=message("plot.list_separator", language).join(items))
 
 
 #: Charts of one run: name → (figure function, reading function).

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from scipy import stats
 
 from tierslieux_sim.analysis.sensitivity import SobolIndices, Tornado
 from tierslieux_sim.analysis.solve import SolveResult
@@ -24,11 +23,11 @@ from tierslieux_sim.views.plots import (
     OKABE_ITO,
     _colon,
     _eur_axis,
-    _language,
     _layout,
     _percent_axis,
     hatch,
 )
+from tierslieux_sim.views.readings import reading_scatter, reading_solve, reading_tornado, resolved_language
 
 __all__ = ["reading_scatter", "reading_solve", "reading_tornado", "scatter_chart",
            "sobol_chart", "solve_chart", "tornado_chart"]
@@ -67,7 +66,7 @@ def tornado_chart(tornado: Tornado, language: str | None = None, top: int = TOP_
                   ) -> go.Figure:
     """Horizontal bars from the baseline to the output with each input at its P10 and at its
     P90, the input moving the output most at the top."""
-    language = _language(language)
+    language = resolved_language(language)
     output = tornado.output
     bars = tornado.bars[:top]
     labels = [_wrapped(input_label(tornado.scenario, bar.path, language)) for bar in bars]
@@ -100,38 +99,13 @@ def tornado_chart(tornado: Tornado, language: str | None = None, top: int = TOP_
     return figure
 
 
-def reading_tornado(tornado: Tornado, language: str | None = None) -> str:
-    """``Entre son P10 et son P90, « Loyer » fait passer … de 140 920 € à 200 726 € : c'est
-    l'entrée qui pèse le plus ; viennent ensuite …``"""
-    language = _language(language)
-    output = tornado.output
-    moving = [bar for bar in tornado.bars if bar.swing > 0]
-    if not moving:
-        return message("plot.tornado.reading_none", language, output=output.label(language))
-    first = moving[0]
-    key = "plot.tornado.reading_award" if first.is_award else "plot.tornado.reading"
-    text = message(key, language,
-                   input=input_label(tornado.scenario, first.path, language),
-                   low=first.input_text("low", language), high=first.input_text("high", language),
-                   output=output.label(language),
-                   output_low=output.format(first.output_low, language),
-                   output_high=output.format(first.output_high, language))
-    others = [message("plot.quoted", language, name=input_label(tornado.scenario, bar.path,
-                                                                language))
-              for bar in moving[1:3]]
-    if others:
-        text += " " + message("plot.tornado.reading_next", language,
-                              inputs=message("plot.list_separator", language).join(others))
-    return text
-
-
 # --- Sobol' --------------------------------------------------------------------------------
 
 def sobol_chart(indices: SobolIndices, language: str | None = None, top: int = TOP_INPUTS
                 ) -> go.Figure:
     """First-order and total indices of the inputs with the largest total index, with their
     bootstrap confidence intervals."""
-    language = _language(language)
+    language = resolved_language(language)
     table = indices.table().head(top)
     labels = [_wrapped(input_label(indices.scenario, path, language)) if indices.scenario
               else path for path in table["path"]]
@@ -172,7 +146,7 @@ def scatter_chart(x: np.ndarray, y: np.ndarray, *, input_name: str, unit: str,
     """The per-draw output against one input: a cloud of draws (at most
     :data:`MAX_SCATTER_POINTS`) and the trend by bins of the input (median of the output, or
     for a probability the share of draws meeting it)."""
-    language = _language(language)
+    language = resolved_language(language)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     finite = np.isfinite(y) & np.isfinite(x)
     figure = go.Figure()
@@ -211,28 +185,12 @@ def scatter_chart(x: np.ndarray, y: np.ndarray, *, input_name: str, unit: str,
     return figure
 
 
-def reading_scatter(x: np.ndarray, y: np.ndarray, *, input_name: str, output: Output,
-                    language: str | None = None) -> str:
-    """Whether the output tends to rise or fall with the input (Spearman rank correlation)."""
-    language = _language(language)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    finite = np.isfinite(x) & np.isfinite(y)
-    if finite.sum() < 3 or np.ptp(x[finite]) == 0 or np.ptp(y[finite]) == 0:
-        return message("plot.scatter.reading_flat", language, input=input_name,
-                       output=output.label(language))
-    rho = float(stats.spearmanr(x[finite], y[finite]).statistic)
-    key = ("plot.scatter.reading_up" if rho >= 0.1 else "plot.scatter.reading_down"
-           if rho <= -0.1 else "plot.scatter.reading_flat")
-    return message(key, language, input=input_name, output=output.label(language),
-                   rho=format_number(rho, 2, language))
-
-
 # --- what must be true ---------------------------------------------------------------------
 
 def solve_chart(result: SolveResult, language: str | None = None) -> go.Figure:
     """The statistic at every value of the input the search evaluated, the target (dashed),
     the answer (bold) and its Monte Carlo uncertainty (band)."""
-    language = _language(language)
+    language = resolved_language(language)
     output = result.target.output
     table = result.table()
     figure = go.Figure()
@@ -266,5 +224,3 @@ def solve_chart(result: SolveResult, language: str | None = None) -> go.Figure:
     return figure
 
 
-def reading_solve(result: SolveResult, language: str | None = None) -> str:
-    return result.sentence(_language(language))

@@ -8,15 +8,21 @@ Both charts show *means over draws* (so the pieces add up to the mean totals) an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import plotly.graph_objects as go
 
-from tierslieux_sim.core.formatting import format_eur, format_number
+from tierslieux_sim.core.formatting import format_number
 from tierslieux_sim.core.i18n import message
 from tierslieux_sim.engine.results import Results
 from tierslieux_sim.model.public_money import FUNDERS, KINDS
+from tierslieux_sim.views.grants import (
+    GrantsTimeline,
+    funder_label,
+    grants_timeline,
+    kind_label,
+    reading_grants_timeline,
+    reading_public_money_by_funder,
+)
 from tierslieux_sim.views.plots import (
     COST_COLOURS,
     HATCH_INK,
@@ -26,69 +32,22 @@ from tierslieux_sim.views.plots import (
     _colon,
     _eur_axis,
     _eur_hover,
-    _language,
     _layout,
-    _mean_over_draws,
-    _month_text,
-    _months,
-    _rounded_eur,
-    _share_text,
     hatch,
 )
 from tierslieux_sim.views.public_money import public_money_table
+from tierslieux_sim.views.readings import resolved_language, result_months
 
 __all__ = ["GrantsTimeline", "funder_label", "grants_timeline", "grants_timeline_chart", "kind_label",
            "public_money_by_funder_chart", "reading_grants_timeline",
            "reading_public_money_by_funder"]
 
-#: The calendar shows at least this many months, and this many after the last payment.
-MIN_TIMELINE_MONTHS = 12
-MONTHS_AFTER_LAST_PAYMENT = 3
 #: Colours of the kinds of public money (colour-blind safe, Okabe & Ito; greys for in kind).
 KIND_COLOURS = dict(zip(KINDS, ("#0072B2", "#009E73", "#D55E00", SUBSIDY_GREYS[1], "#CC79A7",
                                 "#56B4E9", "#E69F00", SUBSIDY_GREYS[0], "#F0E442"), strict=True))
 
 
-def funder_label(funder: str, language: str | None = None) -> str:
-    """``state`` → ``État`` (fr) / ``State`` (en)."""
-    return message(f"financing.funder.{funder}", _language(language))
-
-
-def kind_label(kind: str, language: str | None = None) -> str:
-    """``balancing_subsidy`` → ``Subvention d'équilibre`` (fr)."""
-    return message(f"financing.kind.{kind}", _language(language))
-
-
 # --- grants timeline ---------------------------------------------------------------------------
-
-@dataclass
-class GrantsTimeline:
-    """Mean over draws, by month from the opening [€]: investment paid, each grant received
-    (``(months, grants)``), the FCTVA, what is received (grants + FCTVA) and the cumulative
-    balance ``received − investment`` (negative: cash the owner advances); ``months``: how
-    many months are worth showing (a few after the last grant or FCTVA payment)."""
-
-    investment_eur: np.ndarray
-    grants_eur: np.ndarray
-    grant_names: list[str]
-    fctva_eur: np.ndarray
-    received_eur: np.ndarray
-    cumulative_balance_eur: np.ndarray
-    months: int
-
-
-def grants_timeline(results: Results) -> GrantsTimeline:
-    """The calendar of the investment and its grants (means over draws)."""
-    investment, _ = _mean_over_draws(results, "investment_eur")
-    grants, names = _mean_over_draws(results, "investment_grants_by_line_eur")
-    fctva, _ = _mean_over_draws(results, "fctva_eur")
-    received = grants.sum(axis=1) + fctva if names else fctva
-    paid_months = np.flatnonzero(np.abs(received) > 0.005)
-    last_payment = int(paid_months.max()) if paid_months.size else 0
-    shown = min(len(investment), max(MIN_TIMELINE_MONTHS,
-                                     last_payment + 1 + MONTHS_AFTER_LAST_PAYMENT))
-    return GrantsTimeline(investment, grants, names, fctva, received,
-                          np.cumsum(received - investment), shown)
 
 
 def grants_timeline_chart(results: Results, language: str | None = None) -> go.Figure:
@@ -96,10 +55,10 @@ def grants_timeline_chart(results: Results, language: str | None = None) -> go.F
     stacked); a line: the cumulative balance, i.e. the cash the owner advances until the
     grants arrive. Means over draws (a grant awarded with probability p counts for p times
     its amount)."""
-    language = _language(language)
+    language = resolved_language(language)
     data = grants_timeline(results)
     shown = data.months
-    months = _months(results)[:shown]
+    months = result_months(results)[:shown]
     separator = _colon(language)
     figure = go.Figure()
 
@@ -135,34 +94,12 @@ def grants_timeline_chart(results: Results, language: str | None = None) -> go.F
     return figure
 
 
-def reading_grants_timeline(results: Results, language: str | None = None) -> str:
-    """``En moyenne, le lieu avance jusqu'à 41 000 € (juin 2028) pour payer l'investissement
-    avant ses subventions ; la dernière arrive en juil. 2028.``"""
-    language = _language(language)
-    data = grants_timeline(results)
-    shown = data.months
-    balance = data.cumulative_balance_eur[:shown]
-    months = _months(results)
-    if data.investment_eur[:shown].sum() <= 0:
-        return message("plot.financing.reading_no_investment", language)
-    low = int(np.argmin(balance))
-    paid = np.flatnonzero(data.received_eur[:shown] > 0.005)
-    if paid.size == 0:
-        return message("plot.financing.reading_no_grant", language,
-                       amount=_rounded_eur(-balance[low], language))
-    return message("plot.financing.reading_timeline", language,
-                   amount=_rounded_eur(-balance[low], language),
-                   month=_month_text(months[low], language),
-                   last=_month_text(months[int(paid.max())], language),
-                   remaining=_rounded_eur(-balance[-1], language))
-
-
 # --- public money by funder ----------------------------------------------------------------------
 
 def public_money_by_funder_chart(results: Results, language: str | None = None) -> go.Figure:
     """One horizontal bar per funder level, stacked by kind of public money: mean over draws
     of the totals over the horizon [€] (means add up to the mean total)."""
-    language = _language(language)
+    language = resolved_language(language)
     table = public_money_table(results).drop(index="total", columns="total")
     funders = [funder for funder in FUNDERS if funder in table.index]
     table = table.reindex(funders)
@@ -190,16 +127,3 @@ def public_money_by_funder_chart(results: Results, language: str | None = None) 
     return figure
 
 
-def reading_public_money_by_funder(results: Results, language: str | None = None) -> str:
-    """``En moyenne, 267 000 € d'argent public sur 10 ans, dont 75 % apportés par EPCI /
-    commune.``"""
-    language = _language(language)
-    by_funder = public_money_table(results)["total"].drop("total")
-    total = float(by_funder.sum())
-    if total <= 0:
-        return message("plot.financing.reading_no_public_money", language)
-    top = str(by_funder.idxmax())
-    return message("plot.financing.reading_funders", language,
-                   total=format_eur(round(total, -3), 0, language), years=results.horizon_years,
-                   share=_share_text(float(by_funder[top]) / total, language),
-                   funder=funder_label(top, language))

@@ -1,7 +1,7 @@
 """The analysis commands of ``tierslieux``: ``sensitivity``, ``solve``, ``compare``, ``sweep``.
 
-``cli.build_parser`` adds them with :func:`add_analysis_commands`, which returns the handler
-of each command (an ``argparse.Namespace`` → exit code). Conventions are those of
+Their options are declared in :mod:`.parser` (:func:`~.parser.add_analysis_commands`); here
+is each command's handler (an ``argparse.Namespace`` → exit code). Conventions are those of
 :mod:`tierslieux_sim.faces.cli.main`: 0 success, 2 bad input (invalid scenario file, unknown path or
 output, target that does not parse, bad grid), 1 other failure (an output file that cannot be
 written, Dask not installed); messages from the catalogue, French by default, English with
@@ -11,7 +11,6 @@ written, Dask not installed); messages from the catalogue, French by default, En
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,40 +23,21 @@ from tierslieux_sim.analysis.sensitivity import SobolIndices, Tornado, sensitivi
 from tierslieux_sim.analysis.solve import solve
 from tierslieux_sim.analysis.sweep import load_changes, sweep
 from tierslieux_sim.core.formatting import format_number
-from tierslieux_sim.core.i18n import LANGUAGES, current_language, message, set_language
-from tierslieux_sim.core.safe_text import shown
+from tierslieux_sim.core.i18n import current_language, message
 from tierslieux_sim.engine.errors import AnalysisError
-from tierslieux_sim.engine.outputs import EXAMPLES, parse_output
-from tierslieux_sim.engine.sampling import SAMPLINGS
-from tierslieux_sim.faces.cli.common import integer_argument as _integer
-from tierslieux_sim.faces.cli.common import language_from_argv, print_error, print_labelled, write_output
-from tierslieux_sim.faces.cli.guard import CatalogueArgumentParser, draws_count, draws_or_auto, output_problem
+from tierslieux_sim.engine.outputs import parse_output
+from tierslieux_sim.faces.cli import main as cli_main
+from tierslieux_sim.faces.cli.arguments import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, output_problem
+from tierslieux_sim.faces.cli.common import print_error, print_labelled, write_output
 from tierslieux_sim.scenario.errors import ScenarioError
 from tierslieux_sim.scenario.files import default_scenario, load_scenario
 from tierslieux_sim.scenario.schema import Scenario
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 TABLE_SUFFIXES = (".csv", ".xlsx")
 Handler = Callable[[argparse.Namespace], int]
 
 
 # --- small helpers (the same conventions as cli.py) ------------------------------------------
-
-def _number(text: str) -> float:
-    try:
-        value = float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):  # nan, inf: no search bound
-        raise argparse.ArgumentTypeError(message("analysis.cli.number", found=shown(text)))
-    return value
-
-
-def draws_argument(text: str) -> int | str:
-    """``--draws`` of ``tierslieux run``: an integer from 1 to ``memory.MAX_DRAWS`` or
-    ``auto``."""
-    return draws_or_auto(text)
-
 
 def _error(text: str) -> None:
     print_error(text)
@@ -275,82 +255,6 @@ def command_sweep(arguments: argparse.Namespace) -> int:
     return _write_table(table, arguments.out)
 
 
-# --- parser -------------------------------------------------------------------------------
-
-def _draws_help(default: int) -> str:
-    """``cli.draws_help`` with this command's default (the catalogue's text names the 10000
-    of ``tierslieux run``)."""
-    return message("cli.draws_help").replace("10000", str(default))
-
-
-def _common(parser: argparse.ArgumentParser, draws: int) -> None:
-    parser.add_argument("--draws", type=draws_count, default=draws, help=_draws_help(draws))
-    parser.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
-                        help=message("cli.seed_help"))
-
-
-def add_analysis_commands(subparsers: Any) -> dict[str, Handler]:
-    """Add ``sensitivity``, ``solve``, ``compare`` and ``sweep`` to ``subparsers`` (the
-    object ``add_subparsers`` returned) and return their handlers by command name (the same
-    as :data:`HANDLERS`)."""
-    from tierslieux_sim.analysis.compare import DEFAULT_COMPARE_DRAWS
-    from tierslieux_sim.analysis.sensitivity import DEFAULT_SOBOL_SAMPLES, DEFAULT_TORNADO_DRAWS
-    from tierslieux_sim.analysis.solve import DEFAULT_SOLVE_DRAWS
-    from tierslieux_sim.analysis.sweep import DEFAULT_SWEEP_DRAWS
-
-    sens = subparsers.add_parser("sensitivity", help=message("analysis.cli.sensitivity_help"),
-                                 description=message("analysis.cli.sensitivity_help"))
-    sens.add_argument("file", nargs="?", type=Path, help=message("cli.file_help"))
-    sens.add_argument("--output", default="balancing_subsidy_p80",
-                      help=message("analysis.cli.output_help", examples=", ".join(EXAMPLES)))
-    sens.add_argument("--method", choices=("tornado", "sobol"), default="tornado",
-                      help=message("analysis.cli.method_help"))
-    _common(sens, DEFAULT_TORNADO_DRAWS)
-    sens.add_argument("--samples", type=_integer(2, "cli.positive_integer"),
-                      default=DEFAULT_SOBOL_SAMPLES, help=message("analysis.cli.samples_help"))
-    sens.add_argument("--top", type=_integer(1, "cli.positive_integer"), default=15,
-                      help=message("analysis.cli.top_help"))
-    sens.add_argument("--out", type=Path, help=message("analysis.cli.out_help"))
-
-    solver = subparsers.add_parser("solve", help=message("analysis.cli.solve_help"),
-                                   description=message("analysis.cli.solve_help"))
-    solver.add_argument("file", nargs="?", type=Path, help=message("cli.file_help"))
-    solver.add_argument("--vary", required=True, help=message("analysis.cli.vary_help"))
-    solver.add_argument("--target", required=True, help=message("analysis.cli.target_help"))
-    solver.add_argument("--min", type=_number, help=message("analysis.cli.min_help"))
-    solver.add_argument("--max", type=_number, help=message("analysis.cli.max_help"))
-    _common(solver, DEFAULT_SOLVE_DRAWS)
-    solver.add_argument("--out", type=Path, help=message("analysis.cli.out_help"))
-
-    comparer = subparsers.add_parser("compare", help=message("analysis.cli.compare_help"),
-                                     description=message("analysis.cli.compare_help"))
-    comparer.add_argument("files", nargs="+", type=Path, help=message("analysis.cli.files_help"))
-    _common(comparer, DEFAULT_COMPARE_DRAWS)
-    comparer.add_argument("--sampling", choices=SAMPLINGS, default="random",
-                          help=message("cli.sampling_help"))
-    comparer.add_argument("--kpi", action="append", help=message("analysis.cli.kpi_help"))
-    comparer.add_argument("--out", type=Path, help=message("analysis.cli.out_help"))
-
-    sweeper = subparsers.add_parser("sweep", help=message("analysis.cli.sweep_help"),
-                                    description=message("analysis.cli.sweep_help"))
-    sweeper.add_argument("files", nargs="*", type=Path, help=message("analysis.cli.files_help"))
-    sweeper.add_argument("--grid", type=Path, help=message("analysis.cli.grid_help"))
-    sweeper.add_argument("--set", action="append", metavar="PATH=V1,V2",
-                         help=message("analysis.cli.set_help"))
-    sweeper.add_argument("--fixed", action="store_true", help=message("analysis.cli.fixed_help"))
-    _common(sweeper, DEFAULT_SWEEP_DRAWS)
-    sweeper.add_argument("--sampling", choices=SAMPLINGS, default="random",
-                         help=message("cli.sampling_help"))
-    sweeper.add_argument("--kpi", action="append", help=message("analysis.cli.kpi_help"))
-    sweeper.add_argument("--workers", type=_integer(1, "cli.positive_integer"), default=1,
-                         help=message("analysis.cli.workers_help"))
-    sweeper.add_argument("--scheduler", metavar="ADDRESS",
-                         help=message("analysis.cli.scheduler_help"))
-    sweeper.add_argument("--out", type=Path, help=message("analysis.cli.out_help"))
-
-    return dict(HANDLERS)
-
-
 #: The handler of each analysis command (``cli.COMMANDS`` takes them in).
 HANDLERS: dict[str, Handler] = {
     "sensitivity": _guarded(command_sensitivity), "solve": _guarded(command_solve),
@@ -358,26 +262,9 @@ HANDLERS: dict[str, Handler] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """These commands alone (``python -m tierslieux_sim.faces.cli.analysis …``); returns the exit
-    code. ``tierslieux`` offers the same commands once wired in ``cli.py``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    language = language_from_argv(argv)
-    if language:
-        set_language(language)
-    try:
-        parser = CatalogueArgumentParser(prog="tierslieux",
-                                         description=message("cli.description"))
-        parser.add_argument("--lang", choices=LANGUAGES, help=message("cli.lang_help"))
-        commands = parser.add_subparsers(dest="command", required=True)
-        handlers = add_analysis_commands(commands)
-        try:
-            arguments = parser.parse_args(argv)
-        except SystemExit as exit_request:
-            return int(exit_request.code or 0)
-        return handlers[arguments.command](arguments)
-    finally:
-        if language:
-            set_language(None)
+    """These commands alone (``python -m tierslieux_sim.faces.cli.analysis …``); the same as
+    ``tierslieux sensitivity|solve|compare|sweep``. Returns the exit code."""
+    return cli_main.main(argv)
 
 
 if __name__ == "__main__":
