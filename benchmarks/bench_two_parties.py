@@ -41,9 +41,10 @@ SEED = 20270101
 TARGET_RATIO = 1.3
 
 
-def import_baseline(folder: Path):
-    """The package at ``BASELINE``, importable as ``tierslieux_sim_old``."""
-    archive = subprocess.run(["git", "archive", BASELINE, "src/tierslieux_sim"], cwd=ROOT,
+def import_baseline(folder: Path, revision: str = BASELINE):
+    """The package at ``revision`` (a commit whose package uses relative imports), importable
+    as ``tierslieux_sim_old``."""
+    archive = subprocess.run(["git", "archive", revision, "src/tierslieux_sim"], cwd=ROOT,
                              check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")

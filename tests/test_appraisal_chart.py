@@ -9,8 +9,8 @@ import pytest
 import tierslieux_sim as tl
 from tierslieux_sim.core.i18n import message
 from tierslieux_sim.engine.outputs import indicator_label
+from tierslieux_sim.views.impacts import appraisal_items, appraisal_summary
 from tierslieux_sim.views.plots_territory import appraisal_decomposition_chart
-from tierslieux_sim.views.territory import appraisal_items, appraisal_summary
 
 
 @pytest.fixture(scope="module")

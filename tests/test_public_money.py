@@ -12,7 +12,8 @@ import pytest
 import tierslieux_sim as tl
 from conftest import SEED, edit_scenario
 from tierslieux_sim.core.formatting import format_eur
-from tierslieux_sim.faces.cli.main import kpi_report, main
+from tierslieux_sim.faces.cli.main import main
+from tierslieux_sim.faces.cli.run import kpi_report
 from tierslieux_sim.faces.result_files import write_results
 from tierslieux_sim.model.public_money import FUNDERS, KINDS, PROGRAMME_FUNDER
 from tierslieux_sim.views.budget import collectivity_budget_lines

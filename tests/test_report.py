@@ -35,7 +35,7 @@ from tierslieux_sim.faces.report import (
 from tierslieux_sim.scenario.files import scenario_to_toml
 from tierslieux_sim.scenario.paths import uncertain_leaves
 from tierslieux_sim.scenario.sources import source_of
-from tierslieux_sim.views import plots_territory
+from tierslieux_sim.views import impacts as impacts_view
 from tierslieux_sim.views.financing_plan import financing_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,7 +55,7 @@ def french_html(default_run) -> str:
 def _expected_charts(results) -> int:
     """Six dashboard charts, public money by funder, two territory charts when estimated, the
     tornado of the main drivers when the scenario has an uncertain input."""
-    return (7 + (2 if plots_territory.impacts_estimated(results) else 0)
+    return (7 + (2 if impacts_view.impacts_estimated(results) else 0)
             + (1 if swing_inputs(results.scenario) else 0))
 
 

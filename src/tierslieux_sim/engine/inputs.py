@@ -5,6 +5,7 @@ range of draws. Same seed, same draws whatever the chunking (:mod:`.sampling`)."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -48,8 +49,9 @@ def plan_inputs(scenario: Scenario) -> InputPlan:
     """List the scenario's random inputs and build (and repair) its correlation matrix."""
     leaves = find_uncertain_leaves(scenario)
     keys = stream_keys(scenario)
-    awarded_items = [("investment.grants", scenario.investment.grants),
-                     ("operating_subsidies", scenario.operating_subsidies)]
+    awarded_items: list[tuple[str, list[Any]]] = [
+        ("investment.grants", list(scenario.investment.grants)),
+        ("operating_subsidies", list(scenario.operating_subsidies))]
     for list_path, items in awarded_items:
         for index, item in enumerate(items):
             keys[f"{list_path}[{index}]{AWARD_SUFFIX}"] = (

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tierslieux_sim.core.notices import Notice, Quantity
-from tierslieux_sim.core.reference import reference_value
+from tierslieux_sim.core.reference import reference_table, reference_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,8 +110,6 @@ def fabrique_rule_for_year(year: int) -> dict[str, Any] | None:
 
 
 def _fabrique_period_keys() -> list[str]:
-    from tierslieux_sim.core.reference import reference_table
-
     return [key for key in reference_table() if key.startswith("fabrique_de_territoire.periods.")]
 
 

@@ -28,7 +28,9 @@ DEFAULT_SUMMARY_CHUNK_DRAWS = 8 * BLOCK_DRAWS
 def _resolve_seed(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
     """SPEC 7: an int, a Generator, a SeedSequence or None (fresh entropy, recorded)."""
     if seed is None:
-        return int(np.random.SeedSequence().entropy)
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # a fresh SeedSequence draws one integer
+        return entropy
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**63))
     if isinstance(seed, np.random.SeedSequence):

@@ -42,6 +42,7 @@ from tierslieux_sim.scenario.labels import format_value, input_label, input_unit
 from tierslieux_sim.scenario.paths import get_path, uncertain_leaves
 from tierslieux_sim.scenario.sources import source_of
 from tierslieux_sim.views import headline as headline_view
+from tierslieux_sim.views import impacts as impacts_view
 from tierslieux_sim.views import plots, plots_analysis, plots_financing, plots_territory
 from tierslieux_sim.views.financing_plan import financing_plan
 
@@ -217,14 +218,14 @@ def _report_figures(results: Results, language: str, drivers: Tornado | None
         "financing", "public_money_by_funder",
         plots_financing.public_money_by_funder_chart(results, language),
         plots_financing.reading_public_money_by_funder(results, language)))
-    if plots_territory.impacts_estimated(results):
+    if impacts_view.impacts_estimated(results):
         figures += [
             ReportFigure("territory", "co2_avoided",
                          plots_territory.co2_avoided_chart(results, language),
-                         plots_territory.reading_co2_avoided(results, language)),
+                         impacts_view.reading_co2_avoided(results, language)),
             ReportFigure("territory", "socio_economic_balance",
                          plots_territory.socio_economic_balance_chart(results, language),
-                         plots_territory.reading_socio_economic_balance(results, language))]
+                         impacts_view.reading_socio_economic_balance(results, language))]
     if drivers is not None and any(bar.swing > 0 for bar in drivers.bars):
         figures.append(ReportFigure("risks", "drivers_tornado",
                                     plots_analysis.tornado_chart(drivers, language),
@@ -287,7 +288,7 @@ def _financing(results: Results, language: str, figures: list[ReportFigure]) -> 
 
 def _territory(results: Results, language: str, figures: list[ReportFigure]) -> str:
     if not figures:
-        return f"<p>{_e(plots_territory.reading_co2_avoided(results, language))}</p>"
+        return f"<p>{_e(impacts_view.reading_co2_avoided(results, language))}</p>"
     return ("".join(_chart_html(figure.figure, figure.reading) for figure in figures)
             + f"<p>{_e(message('plot.territory.appraisal_counted', language))}</p>")
 

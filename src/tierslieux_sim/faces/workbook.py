@@ -37,6 +37,8 @@ from tierslieux_sim.core.formatting import format_month, format_number
 from tierslieux_sim.core.i18n import current_language, has_message, message
 from tierslieux_sim.engine.outputs import indicator_label
 from tierslieux_sim.engine.results import Results
+from tierslieux_sim.model.parties import BUDGET_LINES
+from tierslieux_sim.model.timeline import by_year_of_operation
 from tierslieux_sim.scenario.distributions import _Distribution
 from tierslieux_sim.scenario.fields import field_meta, unit_text
 from tierslieux_sim.scenario.labels import RATE_UNITS, input_label, input_unit
@@ -159,16 +161,6 @@ def year_periods(results: Results, language: str | None = None) -> list[tuple[in
             for year in range(1, results.horizon_years + 1)]
 
 
-def _by_year(values: np.ndarray, how: str) -> np.ndarray:
-    """``(..., months)`` → ``(..., years)``: sum, mean or last month of each 12 months."""
-    shaped = values.reshape(*values.shape[:-1], -1, 12)
-    if how == "sum":
-        return shaped.sum(axis=-1)
-    if how == "mean":
-        return shaped.mean(axis=-1)
-    return shaped[..., -1]
-
-
 def yearly_values(results: Results, variable: str) -> np.ndarray | None:
     """Per-draw yearly values ``(draws, years)`` of an account line: from the per-draw
     yearly indicators where the engine keeps them (also in summary mode), else from the
@@ -179,7 +171,7 @@ def yearly_values(results: Results, variable: str) -> np.ndarray | None:
             for year in range(1, results.horizon_years + 1)])
     if results.keep != "full":
         return None
-    return _by_year(results.dataset[variable].to_numpy(), ACCOUNT_LINES[variable][0])
+    return by_year_of_operation(results.dataset[variable].to_numpy(), ACCOUNT_LINES[variable][0])
 
 
 def central_yearly_values(results: Results, variable: str) -> np.ndarray:
@@ -187,9 +179,9 @@ def central_yearly_values(results: Results, variable: str) -> np.ndarray:
     central = results.central
     if variable == "self_financing_ratio":
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (_by_year(central["own_revenue_eur"].to_numpy(), "sum")
-                    / _by_year(central["operating_costs_eur"].to_numpy(), "sum"))
-    return _by_year(central[variable].to_numpy(), ACCOUNT_LINES[variable][0])
+            return (by_year_of_operation(central["own_revenue_eur"].to_numpy(), "sum")
+                    / by_year_of_operation(central["operating_costs_eur"].to_numpy(), "sum"))
+    return by_year_of_operation(central[variable].to_numpy(), ACCOUNT_LINES[variable][0])
 
 
 def _yearly_accounts(results: Results, language: str) -> Sheet:
@@ -204,7 +196,7 @@ def _yearly_accounts(results: Results, language: str) -> Sheet:
             np.quantile(per_draw, [0.1, 0.5, 0.9], axis=0) if per_draw is not None
             else np.full((3, len(periods)), np.nan),
             per_draw.mean(axis=0) if per_draw is not None
-            else _by_year(results.monthly_mean[variable].to_numpy(), how))
+            else by_year_of_operation(results.monthly_mean[variable].to_numpy(), how))
     rows, kinds = [], []
     for index, (year, period) in enumerate(periods):
         for variable, (central, quantiles, mean) in statistics.items():
@@ -257,7 +249,7 @@ def _central_accounts(results: Results, language: str) -> Sheet:
         for name in data[line_dimension].to_numpy():
             values = data.sel({line_dimension: name}).to_numpy()
             add(f"    {_detail_label(str(name), language)}", f"{detail}[{name}]",
-                _by_year(values, "sum"), "eur", "sum")
+                by_year_of_operation(values, "sum"), "eur", "sum")
     frame = pd.DataFrame(rows)
     return Sheet("central_accounts", frame, {}, kinds,
                  (*year_columns, _h("total", language)), label_columns=1)
@@ -492,8 +484,6 @@ def _collectivity_cost(results: Results, language: str) -> Sheet:
 def _collectivity_budget(results: Results, language: str) -> Sheet:
     """The collectivity's project budget line by line (M57 sections) and budget year, for
     the central case then the mean over draws, with each section's total and the net cost."""
-    from tierslieux_sim.model.parties import BUDGET_LINES
-
     months = collectivity_cost_by_budget_year(results)["months"]
     year_columns = [_budget_year_label(int(year), int(count), language)
                     for year, count in months.items()]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tierslieux_sim.model.timeline import by_year_of_operation, trailing_sum
+
 
 def cash_position_eur(initial_cash_eur: float, cash_flow_eur: np.ndarray) -> np.ndarray:
     """Cash at the end of each month: ``cash(m) = cash(m − 1) + cash_flow(m)``."""
@@ -22,20 +24,17 @@ def monthly_increments(cumulative: np.ndarray) -> np.ndarray:
 
 def yearly_totals(monthly: np.ndarray) -> np.ndarray:
     """Sum of each 12-month year: ``(draws, months)`` → ``(draws, years)``."""
-    draws, months = monthly.shape
-    return monthly.reshape(draws, months // 12, 12).sum(axis=2)
+    return by_year_of_operation(monthly, "sum")
 
 
 def yearly_means(monthly: np.ndarray) -> np.ndarray:
-    draws, months = monthly.shape
-    return monthly.reshape(draws, months // 12, 12).mean(axis=2)
+    """Mean of each 12-month year: ``(draws, months)`` → ``(draws, years)``."""
+    return by_year_of_operation(monthly, "mean")
 
 
 def trailing_12_month_sum(monthly: np.ndarray) -> np.ndarray:
     """Sum of the last 12 months at each month; NaN before a full year has passed."""
-    cumulative = np.cumsum(monthly, axis=1)
-    trailing = cumulative.copy()
-    trailing[:, 12:] -= cumulative[:, :-12]
+    trailing = trailing_sum(np.asarray(monthly, dtype=float), 12)
     trailing[:, :11] = np.nan
     return trailing
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership", "dedicated_desk", "office_seat")
-FLEX_PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership")
+from tierslieux_sim.core.products import FLEX_PRODUCTS, PRODUCTS
 
 
 def price_per_day_eur(product: str, prices: dict, days_per_month: float | np.ndarray
@@ -51,7 +50,7 @@ def segment_mean_price_eur_per_day(segment: dict, prices: dict):
 class SegmentDemand:
     """Demand of one segment before capacity, by product [users or user-days per month]."""
 
-    users_by_product: dict[str, np.ndarray]
+    users_by_product: dict[str, np.ndarray | float]  # a product not bought stays 0.0
     flex_user_days: np.ndarray
     days_per_month: float | np.ndarray
 

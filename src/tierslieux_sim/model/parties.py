@@ -197,7 +197,7 @@ def collectivity_indicators(budget: CollectivityBudget, year_ranges: list[tuple[
     The yearly sums are taken line by line: lines the same in every draw (one row) then cost
     no full-size pass; the present value uses the monthly net cost, which the results keep."""
     draws = budget.shape[0]
-    by_section = {"investment": 0.0, "operating": 0.0}
+    by_section: dict[str, np.ndarray | float] = {"investment": 0.0, "operating": 0.0}
     for name, line in budget.lines.items():
         line = np.asarray(line, dtype=float)
         by_section[BUDGET_LINES[name]] = (by_section[BUDGET_LINES[name]]

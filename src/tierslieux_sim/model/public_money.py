@@ -19,7 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tierslieux_sim.model.timeline import active_months, year_index
+from tierslieux_sim.model.timeline import (
+    active_months,
+    by_year_of_operation,
+    trailing_sum,
+)
 
 KINDS = ("investment_grants", "operating_subsidies", "balancing_subsidy", "in_kind",
          "initial_contribution", "fctva", "owner_self_financing", "cash_advances",
@@ -97,20 +101,6 @@ def add_source(sources: dict[tuple[str, str], np.ndarray], kind: str, funder: st
     sources[key] = sources[key] + monthly_eur if key in sources else monthly_eur
 
 
-def trailing_sum(monthly: np.ndarray, window_months: int) -> np.ndarray:
-    """Sum over the last ``window_months`` months at each month (fewer at the start)."""
-    cumulative = np.cumsum(monthly, axis=1)
-    trailing = cumulative.copy()
-    trailing[:, window_months:] -= cumulative[:, :-window_months]
-    return trailing
-
-
-def yearly_totals(monthly: np.ndarray, n_months: int) -> np.ndarray:
-    """Sum of each 12-month year of operation: ``(draws, months)`` → ``(draws, years)``."""
-    years = year_index(n_months)[0]
-    return np.stack([monthly[:, years == year].sum(axis=1) for year in np.unique(years)], axis=1)
-
-
 def per_draw(values, n_draws: int) -> np.ndarray:
     """A scalar or ``(draws or 1, 1)`` column as a ``(draws,)`` array."""
     return np.broadcast_to(np.asarray(values, dtype=float).reshape(-1), (n_draws,)).copy()
@@ -133,7 +123,7 @@ def owner_self_financing_share(investment_cost_eur, public_grants_eur) -> np.nda
 
 def max_over_years(monthly: np.ndarray, n_months: int) -> np.ndarray:
     """Largest yearly total of each draw [€]."""
-    return yearly_totals(monthly, n_months).max(axis=1)
+    return by_year_of_operation(monthly).max(axis=1)
 
 
 def max_rolling_sum(monthly: np.ndarray, window_months: int) -> np.ndarray:

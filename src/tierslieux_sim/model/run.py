@@ -24,7 +24,7 @@ AIDED_CONTRACTS_LINE = "aided_contracts"
 class Occupancy:
     """Users and desk use per month."""
 
-    users_by_segment: dict[str, np.ndarray]
+    users_by_segment: dict[str, np.ndarray | float]
     served_user_days: np.ndarray
     turned_away_user_days: np.ndarray
     occupancy_rate: np.ndarray
@@ -96,8 +96,8 @@ class MonthlyAccounts:
         """What full cost adds to operating costs: the depreciation of renewed assets and
         public in-kind support (premises lent free or at a reduced rent, seconded staff…)
         [€/month]; own revenue covering operating costs and this stands alone at full cost."""
-        return parties.sum_lines((self.renewal_depreciation_eur, self.in_kind_rent_eur,
-                                        self.in_kind_support_eur))
+        return np.asarray(parties.sum_lines((self.renewal_depreciation_eur,
+                                             self.in_kind_rent_eur, self.in_kind_support_eur)))
 
 
 def _total(lines: Mapping[Any, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
@@ -582,7 +582,7 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
         **revenue.services_revenue_eur(p["services"], p["prices"], room_hours, services_ramp,
                                        price_index),
     }
-    donation_lines = {}
+    donation_lines: dict[str, Any] = {}
     for line in p["revenue_lines"]:
         target = donation_lines if line["kind"] == "donation" else revenue_lines
         target[line["name"]] = revenue.free_form_line_eur(line, n_months)

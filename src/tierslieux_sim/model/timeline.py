@@ -46,3 +46,28 @@ def active_months(n_months: int, first_month: int, last_month: int | None) -> np
     months = month_index(n_months)
     last = n_months - 1 if last_month is None else last_month
     return ((months >= first_month) & (months <= last)).astype(float)
+
+
+def by_year_of_operation(monthly: np.ndarray, how: str = "sum") -> np.ndarray:
+    """``(..., months)`` → ``(..., years)``: each 12-month year of operation summed
+    (``"sum"``, flows), averaged (``"mean"``, levels) or its last month (``"end"``, stocks).
+    The one yearly aggregation of the package (horizons are whole years)."""
+    values = np.asarray(monthly)
+    shaped = values.reshape(*values.shape[:-1], -1, 12)
+    if how == "sum":
+        return shaped.sum(axis=-1)
+    if how == "mean":
+        return shaped.mean(axis=-1)
+    if how == "end":
+        return shaped[..., -1]
+    raise ValueError(f"how must be 'sum', 'mean' or 'end', got {how!r}")
+
+
+def trailing_sum(monthly: np.ndarray, window_months: int) -> np.ndarray:
+    """Sum over the last ``window_months`` months at each month, ``(draws, months)``
+    (fewer months at the start)."""
+    cumulative = np.cumsum(monthly, axis=1)
+    trailing = cumulative.copy()
+    trailing[:, window_months:] -= cumulative[:, :-window_months]
+    return trailing
+

@@ -78,7 +78,8 @@ def with_probable_value(value: Any, new_probable: float, minimum: float | None =
 def prune_correlations(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Drop correlations whose inputs were made fixed (a correlation needs two uncertain
     inputs); return the dropped entries so the caller can say so."""
-    kept, dropped = [], []
+    kept: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
     for correlation in data.get("correlations", []):
         ends = (get_path(data, correlation.get("a", "")), get_path(data, correlation.get("b", "")))
         (kept if all(isinstance(end, dict) for end in ends) else dropped).append(correlation)

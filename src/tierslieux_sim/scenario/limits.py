@@ -17,7 +17,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tierslieux_sim.scenario.errors import Problem, ScenarioError
+from tierslieux_sim.core.safe_text import clean
+from tierslieux_sim.scenario.errors import Problem, ScenarioError, dotted_path
 
 #: Largest scenario or grid file read, in bytes (the shipped scenarios are about 10 kB).
 MAX_FILE_BYTES = 1_000_000
@@ -117,8 +118,6 @@ def _depth_problem(found: int, line: int | None = None, path: str = "") -> Probl
 def toml_syntax_problem(error: tomllib.TOMLDecodeError, text: str = "") -> Problem:
     """A tomllib error as a problem at its line and column (an error "at end of document"
     is placed after the last character of ``text``)."""
-    from tierslieux_sim.core.safe_text import clean
-
     detail = str(error)
     position = _TOML_POSITION.search(detail)
     line = column = None
@@ -144,16 +143,12 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, [toml_syntax_problem(error, text)]) from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        from tierslieux_sim.core.safe_text import clean
-
         raise ScenarioError(source, [Problem("", "toml_syntax",
                                              {"detail": clean(error, 120)})]) from None
     except RecursionError:  # the scan above makes this unreachable; kept as a last guard
         raise ScenarioError(source, [_depth_problem(MAX_NESTING_DEPTH + 2)]) from None
     depth, path = data_depth(data)
     if depth > MAX_NESTING_DEPTH:
-        from tierslieux_sim.scenario.errors import dotted_path
-
         where = dotted_path(tuple(part if isinstance(part, int) else str(part)
                                   for part in path[:8]))
         raise ScenarioError(source, [_depth_problem(depth, None, where + ("…" if len(path) > 8
@@ -182,8 +177,6 @@ def read_text(path: str | Path, source: str | None = None) -> str:
     except ScenarioError:
         raise
     except (OSError, ValueError) as error:  # ValueError: e.g. a NUL byte in the path
-        from tierslieux_sim.core.safe_text import clean
-
         detail = getattr(error, "strerror", None) or str(error)
         raise ScenarioError(source, [Problem("", "file_unreadable",
                                              {"detail": clean(detail, 120)})]) from None

@@ -29,7 +29,7 @@ def get_path(node: Any, path: str, default: Any = None) -> Any:
     ``default`` where the path does not exist."""
     for part in path_parts(path):
         try:
-            node = getattr(node, part) if isinstance(node, BaseModel) else node[part]
+            node = getattr(node, str(part)) if isinstance(node, BaseModel) else node[part]
         except (AttributeError, KeyError, IndexError, TypeError):
             return default
     return node

@@ -15,8 +15,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from tierslieux_sim.core.products import PRODUCTS
 from tierslieux_sim.scenario.distributions import UncertainNumber
 from tierslieux_sim.scenario.fields import Section, described, require_unique_names
+from tierslieux_sim.scenario.paths import uncertain_leaves
 from tierslieux_sim.scenario.reserved import check_reserved_names
 
 #: Version 2 (issue 4): grants and subsidies typed by programme (was free text), funders,
@@ -27,8 +29,6 @@ from tierslieux_sim.scenario.reserved import check_reserved_names
 #: (balancing subsidy per budget year, cash advances, equipment subsidies).
 SCHEMA_VERSION = 3
 
-PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership", "dedicated_desk", "office_seat")
-FLEX_PRODUCTS = ("day_pass", "ten_day_pack", "flex_membership")
 
 #: Funding programmes of grants and subsidies (``other``: any other; give its ``funder``).
 Programme = Literal["fabrique_de_territoire", "detr", "dsil", "leader", "feder", "region",
@@ -912,8 +912,6 @@ class Scenario(Section):
         require_unique_names(self.staff, "staff", "role")
         require_unique_names(self.operating_subsidies, "operating_subsidies")
         check_reserved_names(self)  # user lines may not take the model's own line names
-        from tierslieux_sim.scenario.paths import uncertain_leaves  # local: paths imports this module
-
         uncertain_paths = set(uncertain_leaves(self))
         pairs: set[frozenset[str]] = set()
         for index, correlation in enumerate(self.correlations):

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from tierslieux_sim.core.formatting import format_percent
 from tierslieux_sim.core.i18n import message
 from tierslieux_sim.engine.results import Results
+from tierslieux_sim.views.impacts import appraisal_items, yearly_co2_avoided
 from tierslieux_sim.views.plots import (
     CENTRAL_COLOUR,
     MEDIAN_COLOUR,
@@ -20,7 +21,6 @@ from tierslieux_sim.views.plots import (
     hatch,
 )
 from tierslieux_sim.views.readings import BAND_QUANTILES, resolved_language
-from tierslieux_sim.views.territory import appraisal_items, yearly_co2_avoided
 
 #: Present values that make up the valued impacts, in the order they are stacked.
 VALUED_PARTS = ("carbon_value_pv_eur", "time_value_pv_eur", "household_savings_pv_eur")

@@ -23,6 +23,7 @@ from tierslieux_sim.core.formatting import (
 from tierslieux_sim.core.i18n import LANGUAGES, current_language, message
 from tierslieux_sim.engine.outputs import Output
 from tierslieux_sim.engine.results import LINE_VARIABLES, Results
+from tierslieux_sim.model.timeline import by_year_of_operation
 from tierslieux_sim.scenario.labels import input_label
 
 #: Quantiles of the bands ("8 cas sur 10" between them).
@@ -97,10 +98,10 @@ def mean_over_draws(results: Results, variable: str) -> tuple[np.ndarray, list[s
 
 
 def yearly_sums(monthly: np.ndarray, results: Results) -> np.ndarray:
-    """Sum of each year of operation along the first axis: ``(months, …)`` → ``(years, …)``."""
-    year_of_month = results.central["year"].to_numpy()
-    starts = np.searchsorted(year_of_month, np.unique(year_of_month))
-    return np.add.reduceat(monthly, starts, axis=0)
+    """Sum of each year of operation along the first axis: ``(months, …)`` → ``(years, …)``
+    (the months of ``results``)."""
+    assert monthly.shape[0] == results.scenario.horizon_months
+    return np.moveaxis(by_year_of_operation(np.moveaxis(monthly, 0, -1)), -1, 0)
 
 
 def quantiles_by_month(results: Results, variable: str) -> dict[str, np.ndarray]:

@@ -21,7 +21,7 @@ import pandas as pd
 from tierslieux_sim.analysis.compare import compare
 from tierslieux_sim.analysis.sensitivity import SobolIndices, Tornado, sensitivity
 from tierslieux_sim.analysis.solve import solve
-from tierslieux_sim.analysis.sweep import load_changes, sweep
+from tierslieux_sim.analysis.sweep import expand_changes, load_changes, sweep
 from tierslieux_sim.core.formatting import format_number
 from tierslieux_sim.core.i18n import current_language, message
 from tierslieux_sim.engine.errors import AnalysisError
@@ -237,7 +237,6 @@ def command_sweep(arguments: argparse.Namespace) -> int:
         if variants is None:
             variants = grid
         else:  # a grid file and --set: every file variant × every --set combination
-            from tierslieux_sim.analysis.sweep import expand_changes
             variants = [{**a, **b} for a in variants for b in expand_changes(grid)]
     table = sweep(scenarios, variants, draws=arguments.draws, seed=arguments.seed,
                   sampling=arguments.sampling, kpis=arguments.kpi or None,

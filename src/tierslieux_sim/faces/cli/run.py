@@ -24,16 +24,16 @@ from tierslieux_sim.faces.result_files import RESULT_SUFFIXES, write_results
 from tierslieux_sim.scenario.files import default_scenario, load_scenario
 from tierslieux_sim.scenario.schema import Scenario
 from tierslieux_sim.views import headline
+from tierslieux_sim.views.impacts import (
+    impacts_estimated,
+    reading_co2_avoided,
+    reading_socio_economic_balance,
+)
 from tierslieux_sim.views.public_money import (
     public_money_by_funder,
     public_money_by_kind,
     public_money_eur,
     public_money_ratios,
-)
-from tierslieux_sim.views.territory import (
-    impacts_estimated,
-    reading_co2_avoided,
-    reading_socio_economic_balance,
 )
 from tierslieux_sim.views.yearly import yearly_kpis
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -634,9 +635,9 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
 
 # --- the page ------------------------------------------------------------------------------
 
-PAGES = {"results": page_results, "inputs": page_inputs, "financing": page_financing,
-         "territory": page_territory, "sensitivity": page_sensitivity,
-         "compare": page_compare}
+PAGES: dict[str, Callable[..., Any]] = {
+    "results": page_results, "inputs": page_inputs, "financing": page_financing,
+    "territory": page_territory, "sensitivity": page_sensitivity, "compare": page_compare}
 
 
 def main() -> None:

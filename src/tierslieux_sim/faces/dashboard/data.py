@@ -152,7 +152,7 @@ def text_to_uncertain(text: str) -> Any:
 
 # --- kinds of fields, for generated widgets --------------------------------------------------
 
-def field_kind(model: type, name: str) -> str:
+def field_kind(model: type[BaseModel], name: str) -> str:
     """How the dashboard edits a field: ``uncertain``, ``int``, ``float``, ``bool``, ``text``,
     ``choice``, ``float_list``, ``section`` (a nested table) or ``table`` (a list of tables)."""
     meta = field_meta(model, name)
@@ -170,20 +170,22 @@ def field_kind(model: type, name: str) -> str:
         return "table" if isinstance(inner, type) and issubclass(inner, BaseModel) else "float_list"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "section"
-    return {bool: "bool", int: "int", float: "float", str: "text"}.get(annotation, "text")
+    kinds: dict[Any, str] = {bool: "bool", int: "int", float: "float", str: "text"}
+    return kinds.get(annotation, "text")
 
 
-def choices(model: type, name: str) -> list[str]:
+def choices(model: type[BaseModel], name: str) -> list[str]:
     """Allowed values of a ``Literal`` field."""
     annotation = model.model_fields[name].annotation
     return list(typing.get_args(annotation))
 
 
-def item_model(model: type, name: str) -> type:
+def item_model(model: type[BaseModel], name: str) -> type[BaseModel]:
     """The model of the items of a list field, or of a nested section."""
     annotation = model.model_fields[name].annotation
     if typing.get_origin(annotation) is list:
-        return typing.get_args(annotation)[0]
+        annotation = typing.get_args(annotation)[0]
+    assert isinstance(annotation, type) and issubclass(annotation, BaseModel), annotation
     return annotation
 
 

@@ -12,6 +12,7 @@ from tierslieux_sim.faces.dashboard.layout import charts_in_two_columns
 from tierslieux_sim.faces.dashboard.runs import run_current, validated_scenario
 from tierslieux_sim.faces.dashboard.widgets import section_editor
 from tierslieux_sim.scenario.schema import Scenario, Territory, section_label
+from tierslieux_sim.views import impacts as impacts_view
 from tierslieux_sim.views import plots_territory
 
 
@@ -26,7 +27,7 @@ def page_territory(draws: int, seed: int, language: str) -> Scenario:
         section_editor(Territory, "territory", st.session_state["data"], language)
     scenario = validated_scenario(language)
     results = run_current(scenario, draws, seed, language)
-    if not plots_territory.impacts_estimated(results):
+    if not impacts_view.impacts_estimated(results):
         st.info(message("plot.territory.not_estimated", language))
     indicators = results.indicators
     tonnes = lambda v: message("ui.territory.tonnes", language,  # noqa: E731
@@ -51,9 +52,9 @@ def page_territory(draws: int, seed: int, language: str) -> Scenario:
             st.caption(_range(values, formatter, language))
     charts_in_two_columns([
         (plots_territory.co2_avoided_chart(results, language=language),
-         plots_territory.reading_co2_avoided(results, language=language), "chart:co2_avoided"),
+         impacts_view.reading_co2_avoided(results, language=language), "chart:co2_avoided"),
         (plots_territory.socio_economic_balance_chart(results, language=language),
-         plots_territory.reading_socio_economic_balance(results, language=language),
+         impacts_view.reading_socio_economic_balance(results, language=language),
          "chart:socio_economic_balance"),
     ])
     # what the appraisal counts, what it does not and why, under its item-by-item chart

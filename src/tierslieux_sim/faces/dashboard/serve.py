@@ -49,8 +49,9 @@ def running_dashboard(timeout_s: float = 60.0, language: str | None = None) -> I
         deadline = time.monotonic() + timeout_s
         while True:
             if process.poll() is not None:
+                error_output = process.stderr.read() if process.stderr else b""
                 raise RuntimeError("the dashboard server stopped: "
-                                   + process.stderr.read().decode(errors="replace")[-2000:])
+                                   + error_output.decode(errors="replace")[-2000:])
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:

@@ -7,6 +7,7 @@ writes the edited value back to it, at the field's dotted path. Widget keys are
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import typing
@@ -308,7 +309,7 @@ def _column_config(item: type[BaseModel], language: str) -> dict[str, Any]:
         elif kind == "choice":
             config[column] = st.column_config.SelectboxColumn(
                 label, options=scenario_data.choices(model, name), help=help_text or None,
-                format_func=lambda code, name=name: choice_label(name, code, language))
+                format_func=functools.partial(choice_label, name, language=language))
         else:
             config[column] = st.column_config.TextColumn(label, help=help_text or None)
     return config

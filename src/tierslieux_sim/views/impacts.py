@@ -10,6 +10,7 @@ from tierslieux_sim.core.formatting import format_eur, format_number
 from tierslieux_sim.core.i18n import message
 from tierslieux_sim.engine.results import Results
 from tierslieux_sim.model.territory import APPRAISAL_ITEMS
+from tierslieux_sim.model.timeline import by_year_of_operation
 from tierslieux_sim.views.readings import READING_LEVEL, resolved_language, rounded_eur, share_text
 
 
@@ -21,9 +22,7 @@ def impacts_estimated(results: Results) -> bool:
 
 def yearly_co2_avoided(results: Results) -> np.ndarray:
     """CO2 avoided per draw and year of operation [tCO2e], ``(draws, years)``."""
-    monthly = results.dataset["co2_avoided_tco2e"].to_numpy()
-    draws, months = monthly.shape
-    return monthly.reshape(draws, months // 12, 12).sum(axis=2)
+    return by_year_of_operation(results.dataset["co2_avoided_tco2e"].to_numpy())
 
 
 def appraisal_items(results: Results) -> list[tuple[str, float, float, float, float]]:
