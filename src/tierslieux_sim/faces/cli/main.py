@@ -33,6 +33,7 @@ COMMANDS = {
     "run": "run:command_run", "validate": "files:command_validate",
     "schema": "files:command_schema", "app": "dashboard_command:command_app",
     "report": "report_command:command_report",
+    "calibrate": "calibrate:command_calibrate",
     **{name: f"analysis:command_{name}" for name in ("sensitivity", "solve", "compare",
                                                       "sweep")},
 }

@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
                         help=message("cli.seed_help"))
     add_analysis_commands(commands)
+    add_calibrate_command(commands)
     return parser
 
 
@@ -131,3 +132,14 @@ def add_analysis_commands(subparsers: Any) -> None:
     sweeper.add_argument("--scheduler", metavar="ADDRESS",
                          help=message("analysis.cli.scheduler_help"))
     sweeper.add_argument("--out", type=Path, help=message("analysis.cli.out_help"))
+
+
+def add_calibrate_command(subparsers: Any) -> None:
+    """Add ``calibrate`` (handler in :mod:`.calibrate`)."""
+    calibrate = subparsers.add_parser("calibrate", help=message("calibration.help"),
+                                      description=message("calibration.help"))
+    calibrate.add_argument("--out", type=Path, help=message("calibration.out_help"))
+    calibrate.add_argument("--draws", type=draws_count, default=2000,
+                           help=message("calibration.draws_help"))
+    calibrate.add_argument("--seed", type=_integer(0, "cli.non_negative_integer"),
+                           help=message("cli.seed_help"))
