@@ -62,13 +62,15 @@ def test_sessions_with_the_same_edits_share_one_scenario_and_one_run():
     one, other = first.session_state["scenario"], second.session_state["scenario"]
     assert one is other  # validated once, for both
     text = runs.scenario_text(one)
-    assert (text, dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED) in runs._RUNS
+    assert runs.run_key(text, dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED,
+                        runs.RESULTS_PAGE_VARIABLES) in runs._RUNS
     assert metric(first, BALANCING) == metric(second, BALANCING)
 
 
 def test_a_new_session_finds_the_default_run_however_many_edits_were_run():
-    default_key = (runs.scenario_text(runs.preset_scenario("default")),
-                   dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED)
+    default_key = runs.run_key(runs.scenario_text(runs.preset_scenario("default")),
+                               dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED,
+                               runs.RESULTS_PAGE_VARIABLES)
     start()
     assert default_key in runs._PRESET_RUNS
     for index in range(runs.RUNS_CACHE_ENTRIES + 1):  # edits enough to fill the cache
@@ -96,7 +98,7 @@ def test_the_charts_are_those_of_the_plots_module():
     results = runs.run_scenario(runs.scenario_text(app.session_state["scenario"]),
                                      dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED)
     by_key = {element.proto.id.split("chart:")[-1]: element for element in shown}
-    for figure, _ in dashboard.CHARTS:
+    for figure, *_ in dashboard.CHARTS:
         element = by_key[figure.__name__]
         expected = json.loads(figure(results, language="fr").to_json(validate=False))
         sent = json.loads(element.proto.spec)
@@ -105,6 +107,95 @@ def test_the_charts_are_those_of_the_plots_module():
             spec["layout"].pop("title", None)
             spec["layout"]["margin"].pop("t", None)
         assert sent["layout"] == expected["layout"]
+
+
+# --- a slider move computes what the results page shows, no more ---------------------------
+
+def _sent_spec(element) -> dict:
+    spec = json.loads(element.proto.spec)
+    spec["layout"].pop("title", None)  # the dashboard writes the title above the chart
+    spec["layout"]["margin"].pop("t", None)
+    return spec
+
+
+def test_a_slider_move_keeps_per_draw_only_what_the_results_page_shows(monkeypatch):
+    asked = []
+    simulate = runs.simulate
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs.get("keep_variables"))
+        return simulate(*args, **kwargs)
+
+    app = start()
+    monkeypatch.setattr(runs, "simulate", recording)
+    _slider(app, DAY_PASS).set_value(_slider(app, DAY_PASS).value + 9).run()
+    assert not app.exception, app.exception
+    assert asked == [runs.RESULTS_PAGE_VARIABLES]  # one run, two variables per draw
+    text = runs.scenario_text(app.session_state["scenario"])
+    light = runs._RUNS.find(runs.run_key(text, dashboard.FAST_DRAWS, dashboard.DEFAULT_SEED,
+                                         runs.RESULTS_PAGE_VARIABLES))
+    assert light is not None and set(light.dataset.data_vars) == {"cash_eur", "occupancy_rate"}
+    assert runs.results_bytes(light) < 10e6  # a full run holds about 115 MB
+
+
+def test_after_a_move_every_card_and_chart_is_that_of_a_full_run():
+    app = start()
+    _slider(app, DAY_PASS).set_value(_slider(app, DAY_PASS).value + 11).run()
+    assert not app.exception, app.exception
+    scenario = app.session_state["scenario"]
+    full = runs.simulate(scenario, draws=dashboard.FAST_DRAWS, seed=dashboard.DEFAULT_SEED)
+    other = start()  # the same edit in a session that shows the full run's cards
+    other.session_state["data"] = app.session_state["data"]
+    runs._RUNS._store(runs.run_key(runs.scenario_text(scenario), dashboard.FAST_DRAWS,
+                                   dashboard.DEFAULT_SEED), full, 1)
+    other.run()
+    assert [(m.label, m.value) for m in app.metric] == [(m.label, m.value) for m in other.metric]
+    assert len(app.metric) >= 4
+    shown = {element.proto.id.split("chart:")[-1]: element for element in app.get("plotly_chart")}
+    assert sorted(shown) == sorted(figure.__name__ for figure, *_ in dashboard.CHARTS)
+    captions = [caption.value for caption in app.caption]
+    for figure, reading, _ in dashboard.CHARTS:
+        expected = json.loads(figure(full, language="fr").to_json(validate=False))
+        for spec in (expected,):
+            spec["layout"].pop("title", None)
+            spec["layout"]["margin"].pop("t", None)
+        assert _sent_spec(shown[figure.__name__]) == expected, figure.__name__
+        assert reading(full, language="fr") in captions, reading.__name__
+    runs._RUNS.clear()
+
+
+def test_the_downloads_are_built_from_a_full_run_at_the_click(monkeypatch):
+    import io
+
+    import openpyxl
+    import streamlit as st
+
+    from tierslieux_sim.faces import workbook
+
+    offered, used = {}, []
+    download_button = st.download_button
+
+    def recording_button(label, data, *args, **kwargs):
+        offered[kwargs.get("key")] = data
+        return download_button(label, data, *args, **kwargs)
+
+    def recording_workbook(results, language):
+        used.append(results)
+        return workbook.workbook_bytes(results, language)
+
+    monkeypatch.setattr(st, "download_button", recording_button)
+    monkeypatch.setattr(dashboard, "workbook_bytes", recording_workbook)
+    app = start()
+    _slider(app, DAY_PASS).set_value(_slider(app, DAY_PASS).value + 13).run()
+    assert not app.exception, app.exception
+    assert not used  # nothing built before the click
+    book = openpyxl.load_workbook(io.BytesIO(offered["download_workbook"]()))
+    assert book.sheetnames
+    (results,) = used
+    assert results.kept_variables is None and results.draws == dashboard.FAST_DRAWS
+    assert results.scenario == app.session_state["scenario"]
+    report = offered["download_report"]()
+    assert "<html" in report.lower() and app.session_state["scenario"].meta.name in report
 
 
 # --- the shared cache ----------------------------------------------------------------------

@@ -76,6 +76,10 @@ class Results:
     same for the median-input case (no ``draw``); ``indicators``: one row per draw;
     ``monthly_mean``: mean over draws by month; ``notices``: warnings about the run (broken
     funding rules included); ``rule_checks``: the outcome of every funding rule.
+
+    ``kept_variables``: ``None`` when ``dataset`` holds every variable (but
+    :data:`MEAN_ONLY_VARIABLES`), else the only variables it holds (a run with
+    ``simulate(..., keep_variables=...)``); the others are in ``monthly_mean`` only.
     """
 
     scenario: Scenario
@@ -91,6 +95,11 @@ class Results:
     _monthly_mean: xr.Dataset | None = None
     rule_checks: list[RuleCheck] = field(default_factory=list)
     _mean_only: xr.Dataset | None = None  # variables kept as means only (MEAN_ONLY_VARIABLES)
+    kept_variables: tuple[str, ...] | None = None
+
+    def has_draws(self, variable: str) -> bool:
+        """Whether ``dataset`` holds ``variable`` per draw (else only its monthly mean)."""
+        return self._dataset is not None and variable in self._dataset.data_vars
 
     def __getattr__(self, name: str) -> Any:
         """Methods moved to :mod:`tierslieux_sim.views` (and ``to_file`` to
@@ -113,9 +122,9 @@ class Results:
         """Mean over draws of every variable, by month (computed on first use)."""
         if self._monthly_mean is None:
             mean = self.dataset.mean("draw")
-            for name, variable in (self._mean_only.data_vars.items()
-                                   if self._mean_only is not None else ()):
-                mean[name] = variable
+            if self._mean_only is not None:  # one merge: assigning them one by one was slow
+                mean = xr.merge([mean, self._mean_only], compat="override", join="exact",
+                                combine_attrs="override")
             self._monthly_mean = mean
         return self._monthly_mean
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from tierslieux_sim.core.allocator import keep_large_arrays_on_the_heap
@@ -28,12 +27,16 @@ from tierslieux_sim.faces.dashboard.cards import collectivity_cost_cards
 from tierslieux_sim.faces.dashboard.layout import (
     NARROW_SCREEN_PX,
     charts_in_two_columns,
+    shared_charts_in_two_columns,
+    title_out,
 )
 from tierslieux_sim.faces.dashboard.page_financing import page_financing
 from tierslieux_sim.faces.dashboard.page_sensitivity import page_sensitivity
 from tierslieux_sim.faces.dashboard.page_territory import page_territory
 from tierslieux_sim.faces.dashboard.runs import (
+    RESULTS_PAGE_VARIABLES,
     _field_of,
+    means_view,
     run_current,
     run_scenario,
     scenario_text,
@@ -452,35 +455,41 @@ def result_cards(results: Results, language: str) -> None:
         st.table(table, hide_index=True)  # cells wrap: no column cut on a phone
 
 
+#: The results page's charts: (figure, reading, the variables they read per draw and month).
+#: A chart reading none (means and per-draw indicators only; each is documented to work
+#: with ``keep="summary"``) is built from :func:`~.runs.means_view` of the page's run.
 CHARTS = (
-    (plots.cash_fan_chart, plots.reading_cash_fan),
-    (plots.balancing_subsidy_distribution_chart, plots.reading_balancing_subsidy_distribution),
-    (plots.yearly_revenue_costs_chart, plots.reading_yearly_revenue_costs),
-    (plots.occupancy_chart, plots.reading_occupancy),
-    (plots.autonomy_probability_chart, plots.reading_autonomy_probability),
-    (plots.users_by_segment_chart, plots.reading_users_by_segment),
+    (plots.cash_fan_chart, plots.reading_cash_fan, ("cash_eur",)),
+    (plots.balancing_subsidy_distribution_chart, plots.reading_balancing_subsidy_distribution,
+     ()),
+    (plots.yearly_revenue_costs_chart, plots.reading_yearly_revenue_costs, ()),
+    (plots.occupancy_chart, plots.reading_occupancy, ("occupancy_rate",)),
+    (plots.autonomy_probability_chart, plots.reading_autonomy_probability, ()),
+    (plots.users_by_segment_chart, plots.reading_users_by_segment, ()),
 )
+assert {name for *_, names in CHARTS for name in names} == set(RESULTS_PAGE_VARIABLES)
 
 
 @st.cache_resource(max_entries=96, show_spinner=False)
 def _chart(run_key: tuple[str, int, int], language: str, index: int, _results: Results
-           ) -> tuple[Any, str]:
-    figure, reading = CHARTS[index]
-    return figure(_results, language=language), reading(_results, language=language)
+           ) -> tuple[Any, str | None, str | None, str]:
+    """A chart of :data:`CHARTS` with its title out (:func:`~.layout.title_out`), its title,
+    subtitle and reading: built once per run and language for every session, then only
+    read (Streamlit copies a figure when it sends it)."""
+    figure_of, reading_of, per_draw = CHARTS[index]
+    source = _results if per_draw else means_view(_results)
+    figure = figure_of(source, language=language)
+    heading, subtitle = title_out(figure)
+    return figure, heading, subtitle, reading_of(source, language=language)
 
 
 def result_charts(results: Results, language: str) -> None:
-    """The charts of :data:`CHARTS`, built once per run and language for every session;
-    each session shows its own copy (:func:`show_chart` moves the title out of it)."""
+    """The charts of :data:`CHARTS`, built once per run and language for every session."""
     st.subheader(message("ui.charts", language))
     run_key = (scenario_text(results.scenario), results.draws, results.seed)
-    charts = []
-    for index, (figure_of, _) in enumerate(CHARTS):
-        figure, reading = _chart(run_key, language, index, results)
-        # a copy without checking again what was checked when the figure was built
-        charts.append((go.Figure(figure.to_dict(), _validate=False), reading,
-                       f"chart:{figure_of.__name__}"))
-    charts_in_two_columns(charts)
+    shared_charts_in_two_columns([
+        (*_chart(run_key, language, index, results), f"chart:{figure_of.__name__}")
+        for index, (figure_of, *_) in enumerate(CHARTS)])
 
 
 def report_variants(pinned: dict[str, str], draws: int, seed: int
@@ -513,7 +522,7 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
         st.divider()
     with answer_box:
         scenario = validated_scenario(language)
-        results = run_current(scenario, draws, seed, language)
+        results = run_current(scenario, draws, seed, language, RESULTS_PAGE_VARIABLES)
         result_cards(results, language)
     result_charts(results, language)
     slug = "".join(c if c.isalnum() else "-" for c in scenario.meta.name.lower()).strip("-")
@@ -525,8 +534,10 @@ def page_results(draws: int, seed: int, language: str) -> Scenario:
     text = scenario_text(scenario)
 
     def run() -> Results:
-        """The run again when a file is asked for: the session does not hold it meanwhile
-        (a run is 115 MB at 2,000 draws; the shared cache usually still has it)."""
+        """The full run when a file is asked for (the workbook and the report read every
+        variable per draw; a slider move computes only what the page shows): built at the
+        click, or found in the shared cache (115 MB at 2,000 draws; the session does not
+        hold it)."""
         return run_scenario(text, draws, seed, scenario)
 
     report_column, pdf_column, workbook_column = st.columns(3)

@@ -30,20 +30,35 @@ def narrow_screen_alternative(wide: Any, narrow: Any, key: str) -> None:
 CHART_TOP_MARGIN_PX = 16
 
 
-def show_chart(figure: Any, key: str, reading: str | None = None) -> None:
-    """A Plotly figure with its title and subtitle written above it as text that wraps (a
-    title inside the figure does not: it was cut on a phone), then its one-sentence
-    reading. The figure's own title stays in the exported reports."""
+def title_out(figure: Any) -> tuple[str | None, str | None]:
+    """Take the figure's title and subtitle out of it (they are written above the chart as
+    text that wraps: a title inside the figure does not, it was cut on a phone); returns
+    them. Changes ``figure``."""
     title = figure.layout.title
     heading, subtitle = title.text, title.subtitle.text if title.subtitle else None
+    figure.update_layout(title=None, margin={"t": CHART_TOP_MARGIN_PX})
+    return heading, subtitle
+
+
+def draw_chart(figure: Any, key: str, heading: str | None, subtitle: str | None,
+               reading: str | None = None) -> None:
+    """A figure whose title is out (:func:`title_out`): its title and subtitle, the figure
+    (not changed, so that a figure shared by sessions can be drawn as is), its reading."""
     if heading:
         st.markdown(f"**{heading}**")
     if subtitle:
         st.caption(subtitle.replace("<br>", " "))
-    figure.update_layout(title=None, margin={"t": CHART_TOP_MARGIN_PX})
     st.plotly_chart(figure, key=key, config={"displayModeBar": False})
     if reading:
         st.caption(reading)
+
+
+def show_chart(figure: Any, key: str, reading: str | None = None) -> None:
+    """A Plotly figure with its title and subtitle written above it as text that wraps (a
+    title inside the figure does not: it was cut on a phone), then its one-sentence
+    reading. The figure's own title stays in the exported reports."""
+    heading, subtitle = title_out(figure)
+    draw_chart(figure, key, heading, subtitle, reading)
 
 
 def charts_in_two_columns(charts: list[tuple[Any, str, str]]) -> None:
@@ -55,3 +70,12 @@ def charts_in_two_columns(charts: list[tuple[Any, str, str]]) -> None:
             show_chart(figure, key, reading)
 
 
+def shared_charts_in_two_columns(charts: list[tuple[Any, str | None, str | None, str, str]]
+                                 ) -> None:
+    """(figure whose title is out, heading, subtitle, reading, key), laid out as
+    :func:`charts_in_two_columns`; the figures are drawn without being changed or copied
+    (they may be shared by every session)."""
+    columns = st.columns(2)
+    for index, (figure, heading, subtitle, reading, key) in enumerate(charts):
+        with columns[index % 2]:
+            draw_chart(figure, key, heading, subtitle, reading)

@@ -50,6 +50,14 @@ class SharedCache(Generic[Value]):
                     self._computing.pop(key, None)
         return value
 
+    def find(self, key: Hashable) -> Value | None:
+        """The value of ``key`` if it is kept (then used most recently), else ``None``."""
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key][0]
+
     def _store(self, key: Hashable, value: Value, size: int) -> None:
         with self._lock:
             self._entries[key] = (value, size)
