@@ -54,8 +54,9 @@ def french_html(default_run) -> str:
 
 def _expected_charts(results) -> int:
     """Six dashboard charts, public money by funder, two territory charts when estimated, the
-    tornado of the main drivers when the scenario has an uncertain input."""
-    return (7 + (2 if impacts_view.impacts_estimated(results) else 0)
+    outside view among real sites, the tornado of the main drivers when the scenario has an
+    uncertain input."""
+    return (8 + (2 if impacts_view.impacts_estimated(results) else 0)
             + (1 if swing_inputs(results.scenario) else 0))
 
 
@@ -89,7 +90,7 @@ def test_html_has_every_section_title_in_french(french_html):
 
 
 def test_html_has_every_chart_and_plotly_js_once(default_run, french_html):
-    assert french_html.count('class="plotly-graph-div"') == _expected_charts(default_run) == 10
+    assert french_html.count('class="plotly-graph-div"') == _expected_charts(default_run) == 11
     assert french_html.count("Plotly.newPlot(") == _expected_charts(default_run)
     assert len(report_figures(default_run)) == _expected_charts(default_run)
     # plotly.js's bundle starts with its version banner: embedded exactly once
@@ -303,7 +304,7 @@ def test_no_uncertain_input_says_so_instead_of_a_chart(default):
     section = _section(text, "risks")
     assert 'class="plotly-graph-div"' not in section
     assert visible(message("report.risks.no_uncertain", "fr")) in visible(section)
-    assert text.count('class="plotly-graph-div"') == _expected_charts(results) == 9
+    assert text.count('class="plotly-graph-div"') == _expected_charts(results) == 10
     assert [figure.section for figure in report_figures(results)].count("risks") == 0
     sentences = risk_sentences(results, None, "fr")
     assert not [s for s in sentences if "pèsent le plus" in s or "probabilité de" in s]

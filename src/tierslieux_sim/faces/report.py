@@ -45,6 +45,8 @@ from tierslieux_sim.views import headline as headline_view
 from tierslieux_sim.views import impacts as impacts_view
 from tierslieux_sim.views import plots, plots_analysis, plots_financing, plots_territory
 from tierslieux_sim.views.financing_plan import financing_plan
+from tierslieux_sim.views.outside_view import outside_view, reading
+from tierslieux_sim.views.plots_outside import outside_view_chart
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 #: What ``write_report`` writes, by file name extension.
@@ -55,7 +57,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 #: Seconds given to chromium to print the PDF.
 PDF_TIMEOUT_S = 120.0
 #: The sections of the report, in order (catalogue ids ``report.section.<id>``).
-SECTIONS = ("summary", "hypotheses", "charts", "financing", "territory", "risks", "method")
+SECTIONS = ("summary", "hypotheses", "charts", "financing", "territory", "outside", "risks",
+            "method")
 #: Output of the drivers' tornado: the default of the dashboard's "Sensibilité" page, the
 #: collectivity's net cost over the horizon in the central case (a deterministic tornado: a
 #: few dozen model runs, hundredths of a second).
@@ -226,6 +229,10 @@ def _report_figures(results: Results, language: str, drivers: Tornado | None
             ReportFigure("territory", "socio_economic_balance",
                          plots_territory.socio_economic_balance_chart(results, language),
                          impacts_view.reading_socio_economic_balance(results, language))]
+    benchmarks = outside_view(results)
+    figures.append(ReportFigure(
+        "outside", "outside_view", outside_view_chart(results, language, benchmarks),
+        " ".join(reading(benchmark, language) for benchmark in benchmarks)))
     if drivers is not None and any(bar.swing > 0 for bar in drivers.bars):
         figures.append(ReportFigure("risks", "drivers_tornado",
                                     plots_analysis.tornado_chart(drivers, language),
@@ -588,6 +595,8 @@ def build_report_html(results: Results, language: str | None = None,
                           for figure in by_section["charts"]),
         "financing": _financing(results, language, by_section["financing"]),
         "territory": _territory(results, language, by_section["territory"]),
+        "outside": f"<p>{_e(message('outside.intro', language))}</p>" + "".join(
+            _chart_html(figure.figure, figure.reading) for figure in by_section["outside"]),
         "risks": _risks(results, language, drivers, by_section["risks"]),
         "method": _method(results, language),
     }

@@ -31,6 +31,7 @@ from tierslieux_sim.faces.dashboard.layout import (
     title_out,
 )
 from tierslieux_sim.faces.dashboard.page_financing import page_financing
+from tierslieux_sim.faces.dashboard.page_outside import page_outside
 from tierslieux_sim.faces.dashboard.page_sensitivity import page_sensitivity
 from tierslieux_sim.faces.dashboard.page_territory import page_territory
 from tierslieux_sim.faces.dashboard.runs import (
@@ -648,7 +649,8 @@ def page_compare(draws: int, seed: int, language: str) -> Scenario:
 
 PAGES: dict[str, Callable[..., Any]] = {
     "results": page_results, "inputs": page_inputs, "financing": page_financing,
-    "territory": page_territory, "sensitivity": page_sensitivity, "compare": page_compare}
+    "territory": page_territory, "outside": page_outside, "sensitivity": page_sensitivity,
+    "compare": page_compare}
 
 
 def main() -> None:
