@@ -43,6 +43,7 @@ from tierslieux_sim.scenario.distributions import central_value
 from tierslieux_sim.scenario.edits import prune_correlations, scenario_data
 from tierslieux_sim.scenario.files import preset_scenario, scenario_from_dict
 from tierslieux_sim.scenario.reference_class import ObservedYear, Site, reference_sites
+from tierslieux_sim.scenario.schedules import schedule_first_value
 from tierslieux_sim.scenario.schema import Scenario
 
 DEMAND_VARIANTS = ("reference", "preset")
@@ -306,7 +307,7 @@ def site_scenario(site: Site, priors: Mapping[str, Prior], variant: str = "refer
         if users.status == NOT_SUPPORTED:
             raise ValueError("regular_users_per_site cannot be fitted: no reference demand")
         preset_segments = result.scenario.demand.segments
-        central = [central_value(s.pool_people) * central_value(s.adoption_rate)
+        central = [central_value(schedule_first_value(s.pool_people)) * central_value(s.adoption_rate)
                    for s in preset_segments]
         total = sum(central)
         paths = []

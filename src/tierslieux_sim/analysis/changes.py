@@ -23,13 +23,18 @@ from tierslieux_sim.scenario.fields import size_limit
 from tierslieux_sim.scenario.files import scenario_from_dict
 from tierslieux_sim.scenario.labels import leaf_meta
 from tierslieux_sim.scenario.paths import get_path, set_path
+from tierslieux_sim.scenario.schedules import is_schedule
 from tierslieux_sim.scenario.schema import Scenario
 
 
 def check_path(scenario: Scenario, path: str) -> None:
-    """Raise :class:`AnalysisError` unless ``path`` ends on a field of the scenario."""
+    """Raise :class:`AnalysisError` unless ``path`` ends on a field of the scenario that
+    holds one value (a schedule is varied step by step: ``prices.day_pass_eur[1].value``)."""
     if leaf_meta(scenario, path) is None:
         raise AnalysisError("unknown_path", path=path)
+    if is_schedule(get_path(scenario, path)):
+        raise AnalysisError("path_is_schedule", path=clean(path),
+                            example=clean(f"{path}[0].value"))
 
 
 def field_bounds(scenario: Scenario, path: str) -> tuple[float, float]:

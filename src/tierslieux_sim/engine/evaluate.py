@@ -25,6 +25,7 @@ from tierslieux_sim.model.territory import (
 )
 from tierslieux_sim.scenario.labels import AWARD_SUFFIX
 from tierslieux_sim.scenario.paths import plain_parameters
+from tierslieux_sim.scenario.schedules import resolve_schedules
 from tierslieux_sim.scenario.schema import Scenario
 
 
@@ -32,7 +33,9 @@ def model_parameters(scenario: Scenario, values: dict[str, np.ndarray]) -> dict[
     """The plain parameter tree for the model: each drawn leaf a ``(draws, 1)`` column;
     territory values the scenario leaves out come from reference data, and so do the VAT,
     FCTVA and de minimis values in ``funding_reference``."""
-    parameters = plain_parameters(scenario, lambda path, _d: values[path][:, None])
+    parameters = resolve_schedules(
+        plain_parameters(scenario, lambda path, _d: values[path][:, None]),
+        scenario.simulation.opening_month, scenario.horizon_months)
     parameters["territory"] = appraisal_parameters(
         parameters["territory"], scenario.simulation.opening_month, scenario.horizon_months)
     parameters["funding_reference"] = funding_reference()

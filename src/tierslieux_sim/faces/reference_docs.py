@@ -90,12 +90,20 @@ def _section_markdown(model: type[BaseModel], path: str, level: int) -> list[str
             help_text = f"{help_text} voir / see `{child_path}[]`".strip()
         lines.append(
             f"| `{name}` | {_cell(meta.label_fr)} | {_cell(meta.label_en)} | {_cell(meta.unit)} "
-            f"| {_bounds_text(meta.minimum, meta.maximum)} | {'oui / yes' if meta.uncertain else ''} "
+            f"| {_bounds_text(meta.minimum, meta.maximum)} | {_may_text(model, name, meta)} "
             f"| {_cell(_default_text(field))} | {_cell(help_text)} |")
     lines.append("")
     for inner, child_path in nested:
         lines += _section_markdown(inner, child_path, min(level + 1, 4))
     return lines
+
+
+def _may_text(model: type[BaseModel], name: str, meta: Any) -> str:
+    """Whether a field may be uncertain and may change at dates (a schedule)."""
+    scheduled = "Step" in str(model.model_fields[name].annotation)
+    parts = (["oui / yes"] if meta.uncertain else []) + (
+        ["daté / dated"] if scheduled else [])
+    return ", ".join(parts)
 
 
 def scenario_reference_markdown() -> str:
@@ -118,6 +126,16 @@ def scenario_reference_markdown() -> str:
         "| `normal` | `mean`, `sd`, `lower`, `upper` (troncature / truncation) | `{ dist = \"normal\", mean = 1, sd = 0.2, lower = 0 }` |",
         "| `lognormal` | `p5`, `p95` (intervalle à 90 % / 90% interval) | `{ dist = \"lognormal\", p5 = 5, p95 = 30 }` |",
         "| `discrete` | `values`, `probabilities` | `{ dist = \"discrete\", values = [0, 1], probabilities = [0.3, 0.7] }` |",
+        "",
+        "Une valeur marquée « daté » peut changer à des dates : une liste de paliers, chacun en "
+        "vigueur de son mois jusqu'au suivant, 0 avant le premier ; la valeur d'un palier est un "
+        "nombre ou une loi / A value marked \"dated\" may change at dates: a list of steps, "
+        "each in force from its month until the next, 0 before the first; a step's value is a "
+        "number or a distribution: "
+        "`day_pass_eur = [{ from = \"2027-09\", value = 12 }, { from = \"2029-01\", value = 15 }]`, "
+        "`flex_desks = [{ from = \"2027-09\", value = 8 }, { from = \"2030-01\", value = 14 }]` "
+        "(un second espace / a second space), `annual_amount_eur = [{ from = \"2029-01\", "
+        "value = 6000 }, { from = \"2031-01\", value = 0 }]` (une charge datée / a dated cost).",
         "",
         "Les années et mois des fichiers comptent à partir de 1 (année 1 = les 12 premiers mois "
         "après l'ouverture) / Years and months in files count from 1 (year 1 = the first 12 "

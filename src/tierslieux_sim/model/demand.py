@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tierslieux_sim.core.products import FLEX_PRODUCTS, PRODUCTS
+from tierslieux_sim.model.timeline import trailing_sum
 
 
 def price_per_day_eur(product: str, prices: dict, days_per_month: float | np.ndarray
@@ -53,6 +54,24 @@ class SegmentDemand:
     users_by_product: dict[str, np.ndarray | float]  # a product not bought stays 0.0
     flex_user_days: np.ndarray
     days_per_month: float | np.ndarray
+    #: Share of the segment's users who pay this month [0–1]: 1, or less while newcomers
+    #: are in their free months (``free_months_for_new_users``).
+    paying_share: np.ndarray | float = 1.0
+
+
+def paying_share(monthly_users: np.ndarray, free_months: int) -> np.ndarray | float:
+    """Share of users who pay each month when every new user is free for ``free_months``
+    months [0–1], ``(draws, months)``. New users of a month are the rise of ``monthly_users``
+    over the month before (0 before the opening); those of the last ``free_months`` months
+    (this one included) do not pay."""
+    if free_months <= 0:
+        return 1.0
+    users = np.asarray(monthly_users, dtype=float)
+    users = np.atleast_2d(users)
+    previous = np.concatenate([np.zeros_like(users[:, :1]), users[:, :-1]], axis=1)
+    newcomers = np.maximum(users - previous, 0.0)
+    free_users = np.minimum(trailing_sum(newcomers, free_months), users)
+    return 1.0 - np.divide(free_users, users, out=np.zeros_like(users), where=users > 0)
 
 
 def segment_demand(segment: dict, prices: dict, ramp_rate: np.ndarray, season_factor: np.ndarray
@@ -71,7 +90,8 @@ def segment_demand(segment: dict, prices: dict, ramp_rate: np.ndarray, season_fa
         users_by_product[product] = monthly_users * (share * seasonal) if share > 0 else 0.0
     flex_users = sum(users_by_product[product] for product in FLEX_PRODUCTS)
     return SegmentDemand(users_by_product, flex_users * segment["days_per_month"],
-                         segment["days_per_month"])
+                         segment["days_per_month"],
+                         paying_share(monthly_users, segment.get("free_months_for_new_users", 0)))
 
 
 def served_rate(demand, capacity):

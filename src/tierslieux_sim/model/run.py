@@ -34,6 +34,10 @@ class Occupancy:
     #: user-days served of each segment (capacity shared at each product's served rate);
     #: they add up to ``served_user_days``
     served_user_days_by_segment: dict[str, np.ndarray | float]
+    #: users and user-days that pay, by product: the served ones less newcomers in their
+    #: free months (segments' ``free_months_for_new_users``); the served ones when none
+    paying_users_by_product: dict[str, np.ndarray] | None = None
+    paying_user_days_by_product: dict[str, np.ndarray] | None = None
 
 
 @dataclass
@@ -106,6 +110,15 @@ def _total(lines: Mapping[Any, np.ndarray], shape: tuple[int, int]) -> np.ndarra
     return np.broadcast_to(parties.sum_lines(lines.values()), shape)
 
 
+def _use_rate(used, capacity) -> np.ndarray:
+    """``used ÷ capacity``, 0 where there is no capacity. ``capacity`` is a count, or an
+    array by month when the capacity grows in stages (a schedule)."""
+    if np.ndim(capacity) == 0:
+        return used / capacity if capacity else 0.0 * used
+    shape = np.broadcast_shapes(np.shape(used), np.shape(capacity))
+    return np.divide(used, capacity, out=np.zeros(shape), where=np.asarray(capacity) > 0)
+
+
 def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occupancy:
     """Demand of every segment, capped by the site's capacity."""
     site, prices = p["site"], p["prices"]
@@ -165,13 +178,25 @@ def occupancy_and_use(p: dict, n_months: int, opening_month_of_year: int) -> Occ
     occupied_workstations = (served_flex_desk_days / site["open_days_per_month"]
                              + served_users_by_product["dedicated_desk"]
                              + served_users_by_product["office_seat"])
-    occupancy_rate = occupied_workstations / workstations if workstations else 0.0 * occupied_workstations
-    flex_capacity = site["flex_desks"] * site["open_days_per_month"]
-    flex_occupancy_rate = (served_flex_desk_days / flex_capacity if flex_capacity
-                           else 0.0 * served_flex_desk_days)
+    occupancy_rate = _use_rate(occupied_workstations, workstations)
+    flex_occupancy_rate = _use_rate(served_flex_desk_days,
+                                    site["flex_desks"] * site["open_days_per_month"])
+    paying_users_by_product, paying_user_days_by_product = served_users_by_product, \
+        user_days_by_product
+    if any(isinstance(d.paying_share, np.ndarray) for d in segment_demands.values()):
+        paying_users_by_product, paying_user_days_by_product = {}, {}
+        for product in demand.PRODUCTS:
+            buyers = [d for d in segment_demands.values()
+                      if isinstance(d.users_by_product[product], np.ndarray)]
+            paying_users_by_product[product] = product_served_rate[product] * sum(
+                (d.users_by_product[product] * d.paying_share for d in buyers), 0.0)
+            paying_user_days_by_product[product] = product_served_rate[product] * sum(
+                (d.users_by_product[product] * d.days_per_month * d.paying_share
+                 for d in buyers), 0.0)
     return Occupancy(users_by_segment, served_user_days, demanded_user_days - served_user_days,
                      occupancy_rate, flex_occupancy_rate, served_users_by_product,
-                     user_days_by_product, served_user_days_by_segment)
+                     user_days_by_product, served_user_days_by_segment,
+                     paying_users_by_product, paying_user_days_by_product)
 
 
 @dataclass
@@ -577,7 +602,8 @@ def run_model(p: dict, n_draws: int, n_months: int, opening_month_of_year: int
         p["services"]["meeting_room_hours_per_month"], services_ramp, p["site"]["meeting_rooms"],
         p["site"]["meeting_room_bookable_hours_per_day"], p["site"]["open_days_per_month"])
     revenue_lines = {
-        **revenue.desk_revenue_eur(use.served_users_by_product, use.user_days_by_product,
+        **revenue.desk_revenue_eur(use.paying_users_by_product or use.served_users_by_product,
+                                   use.paying_user_days_by_product or use.user_days_by_product,
                                    p["prices"], price_index),
         **revenue.services_revenue_eur(p["services"], p["prices"], room_hours, services_ramp,
                                        price_index),

@@ -297,7 +297,7 @@ UncertainNumber = Annotated[
     ),
 ]
 
-UNION_TAGS = frozenset(("number", *DISTRIBUTION_NAMES))
+UNION_TAGS = frozenset(("number", "schedule", *DISTRIBUTION_NAMES))
 
 
 def is_distribution(value: object) -> bool:

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from tierslieux_sim.core.i18n import has_message, message
 from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.schedules import check_steps, is_schedule
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,14 @@ def check_bounds(value: Any, meta: FieldMeta) -> None:
             check_bounds(item, meta)
 
 
+def _is_scheduled_field(model: type[BaseModel], name: str | None) -> bool:
+    """Whether a field may hold dated steps (its annotation names a schedule type)."""
+    if not name:
+        return False
+    annotation = str(model.model_fields[name].annotation)
+    return "Step" in annotation
+
+
 class Section(BaseModel):
     """Base of every scenario table: frozen, strict, unknown keys rejected, bounds checked."""
 
@@ -183,6 +192,13 @@ class Section(BaseModel):
     @classmethod
     def _within_declared_bounds(cls, value: Any, info: ValidationInfo) -> Any:
         meta = field_meta(cls, info.field_name) if info.field_name else None
+        if is_schedule(value) or (isinstance(value, list) and not value
+                                  and _is_scheduled_field(cls, info.field_name)):
+            check_steps(value)  # dated steps in date order
+            if meta is not None:
+                for step in value:
+                    check_bounds(step.value, meta)
+            return value
         if meta is not None and value is not None:
             check_bounds(value, meta)
         return value

@@ -196,6 +196,10 @@ def _value(value: Any) -> Any:
             dumped = {"dist": value.dist, **dumped}  # type: ignore[attr-defined]
         inline.update(dumped)
         return inline
+    if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        array = tomlkit.array()  # inline tables in one array (a plain list would be [[…]])
+        array.extend(_value(item) for item in value)
+        return array
     if isinstance(value, list):
         return [_value(item) for item in value]
     return value

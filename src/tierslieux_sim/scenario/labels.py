@@ -12,6 +12,7 @@ from tierslieux_sim.core.formatting import NBSP, format_number, format_percent
 from tierslieux_sim.core.i18n import current_language, message
 from tierslieux_sim.scenario.fields import FieldMeta, field_meta, unit_text
 from tierslieux_sim.scenario.paths import get_path, path_parts
+from tierslieux_sim.scenario.schedules import DatedStep
 from tierslieux_sim.scenario.schema import Scenario
 
 #: Key suffix of the award input of a grant or an operating subsidy (as in the engine).
@@ -41,8 +42,23 @@ def _item_name(scenario: Scenario, path: str) -> str | None:
     return None
 
 
+def _step_of(scenario: Scenario, path: str) -> tuple[str, Any] | None:
+    """``(field path, step)`` when ``path`` is a step's value (``prices.day_pass_eur[1].value``)."""
+    if not path.endswith(".value") or "[" not in path:
+        return None
+    step_path = path.removesuffix(".value")
+    step = get_path(scenario, step_path)
+    if not isinstance(step, DatedStep):
+        return None
+    return step_path.rsplit("[", 1)[0], step
+
+
 def leaf_meta(scenario: Scenario, path: str) -> FieldMeta | None:
-    """The metadata of the field a path ends on (None when the path leads nowhere)."""
+    """The metadata of the field a path ends on (None when the path leads nowhere); for a
+    step of a schedule, that of the field holding the schedule."""
+    scheduled = _step_of(scenario, path)
+    if scheduled is not None:
+        path = scheduled[0]
     if "." not in path:
         return field_meta(Scenario, path) if path in Scenario.model_fields else None
     parent_path, name = path.rsplit(".", 1)
@@ -60,6 +76,12 @@ def input_label(scenario: Scenario, path: str, language: str | None = None) -> s
         return message("analysis.award_input", language, name=name)
     meta = leaf_meta(scenario, path)
     label = meta.label(language) if meta else path
+    scheduled = _step_of(scenario, path)
+    if scheduled is not None:  # "Pass journée — à partir de 2029-01"
+        field_path, step = scheduled
+        label = message("analysis.schedule_step_input", language, label=label,
+                        month=step.from_month)
+        path = field_path
     item = _item_name(scenario, path)
     return f"{label} — {item}" if item else label
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tierslieux_sim.scenario.distributions import _Distribution
+from tierslieux_sim.scenario.schedules import PlainSchedule, is_schedule
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -76,11 +77,17 @@ def plain_parameters(
     scenario: BaseModel, leaf_value: Callable[[str, _Distribution], Any]
 ) -> dict[str, Any]:
     """The scenario as plain nested dicts/lists; each distribution replaced by
-    ``leaf_value(path, distribution)`` (a float or an array of draws)."""
+    ``leaf_value(path, distribution)`` (a float or an array of draws) and each schedule by a
+    :class:`~.schedules.PlainSchedule` (the engine makes it an array by month)."""
 
     def convert(node: Any, path: str) -> Any:
         if isinstance(node, _Distribution):
             return leaf_value(path, node)
+        if is_schedule(node):  # dated steps: resolved to an array by month by the engine
+            return PlainSchedule(
+                tuple(step.from_month for step in node),
+                tuple(convert(step.value, join_path(join_path(path, index), "value"))
+                      for index, step in enumerate(node)))
         if isinstance(node, BaseModel):
             return {name: convert(getattr(node, name), join_path(path, name))
                     for name in type(node).model_fields}

@@ -20,6 +20,7 @@ from tierslieux_sim.scenario.distributions import UncertainNumber
 from tierslieux_sim.scenario.fields import Section, described, require_unique_names
 from tierslieux_sim.scenario.paths import uncertain_leaves
 from tierslieux_sim.scenario.reserved import check_reserved_names
+from tierslieux_sim.scenario.schedules import ScheduledCount, ScheduledNumber
 
 #: Version 2 (issue 4): grants and subsidies typed by programme (was free text), funders,
 #: grant payment schedules, owner and operator, VAT and FCTVA, public support; version 1
@@ -147,14 +148,14 @@ class Site(Section):
         fr="Surface", en="Surface area", unit="m²", ge=0,
         help_fr="Surface louée ou mise à disposition (sert au loyer et à l'énergie).",
         help_en="Surface rented or lent (drives rent and energy).")
-    flex_desks: int = described(
+    flex_desks: ScheduledCount = described(
         fr="Postes nomades", en="Flexible desks", unit="postes", ge=0,
         help_fr="Postes partagés, utilisés à la journée ou par abonnement nomade.",
         help_en="Shared desks used by the day or by flexible members.")
-    dedicated_desks: int = described(
+    dedicated_desks: ScheduledCount = described(
         0, fr="Postes dédiés", en="Dedicated desks", unit="postes", ge=0,
         help_fr="Postes attitrés loués au mois.", help_en="Desks rented monthly to one person.")
-    private_offices: int = described(
+    private_offices: ScheduledCount = described(
         0, fr="Bureaux privatifs", en="Private offices", unit="bureaux", ge=0)
     seats_per_office: int = described(
         1, fr="Places par bureau", en="Seats per office", unit="places", ge=1, le=20)
@@ -201,7 +202,7 @@ class Segment(Section):
     model_config = _section("Segment de demande", "Demand segment")
 
     name: str = described(fr="Nom du segment", en="Segment name", min_length=1)
-    pool_people: UncertainNumber = described(
+    pool_people: ScheduledNumber = described(
         fr="Population cible", en="Target pool", unit="personnes", ge=0, uncertain=True,
         help_fr="Personnes de la zone de chalandise concernées par ce segment.",
         help_en="People in the catchment area belonging to this segment.")
@@ -235,6 +236,17 @@ class Segment(Section):
         10.0, fr="Prix de référence", en="Reference price", unit="€ HT/jour", ge=0.01,
         help_fr="Prix moyen par jour auquel le taux d'adoption a été estimé.",
         help_en="Mean price per day at which the adoption rate was estimated.")
+    free_months_for_new_users: int = described(
+        0, fr="Gratuité pour les nouveaux utilisateurs", en="Free months for new users",
+        unit="mois", ge=0, le=60,
+        help_fr="Chaque nouvel utilisateur de ce segment ne paie rien pendant ses N premiers "
+                "mois (ex. 24 : « gratuit deux ans pour les nouveaux arrivants, puis payant »). "
+                "Il occupe un poste comme les autres. Les nouveaux d'un mois sont la hausse de "
+                "la demande du segment sur le mois précédent.",
+        help_en="Each new user of this segment pays nothing for their first N months (e.g. 24: "
+                "'free for two years for newcomers, then paying'). They take a desk like the "
+                "others. A month's new users are the rise of the segment's demand over the "
+                "previous month.")
     counterfactual: Counterfactual = described(
         "home", fr="Sans le tiers-lieu, ces usagers travailleraient…",
         en="Without the tiers-lieu, these users would work…",
@@ -277,24 +289,24 @@ class Demand(Section):
 class Prices(Section):
     model_config = _section("Tarifs (HT)", "Prices (excl. VAT)")
 
-    day_pass_eur: UncertainNumber = described(
+    day_pass_eur: ScheduledNumber = described(
         fr="Pass journée", en="Day pass", unit="€ HT", ge=0, uncertain=True)
-    ten_day_pack_eur: UncertainNumber = described(
+    ten_day_pack_eur: ScheduledNumber = described(
         0.0, fr="Carnet de 10 jours", en="10-day pack", unit="€ HT", ge=0, uncertain=True)
-    flex_membership_eur_per_month: UncertainNumber = described(
+    flex_membership_eur_per_month: ScheduledNumber = described(
         0.0, fr="Abonnement nomade", en="Flexible membership", unit="€ HT/mois", ge=0,
         uncertain=True)
-    dedicated_desk_eur_per_month: UncertainNumber = described(
+    dedicated_desk_eur_per_month: ScheduledNumber = described(
         0.0, fr="Poste dédié", en="Dedicated desk", unit="€ HT/mois", ge=0, uncertain=True)
-    office_seat_eur_per_month: UncertainNumber = described(
+    office_seat_eur_per_month: ScheduledNumber = described(
         0.0, fr="Place en bureau privatif", en="Private-office seat", unit="€ HT/mois", ge=0,
         uncertain=True)
-    meeting_room_eur_per_hour: UncertainNumber = described(
+    meeting_room_eur_per_hour: ScheduledNumber = described(
         0.0, fr="Salle de réunion", en="Meeting room", unit="€ HT/h", ge=0, uncertain=True)
-    domiciliation_eur_per_month: UncertainNumber = described(
+    domiciliation_eur_per_month: ScheduledNumber = described(
         0.0, fr="Domiciliation", en="Business domiciliation", unit="€ HT/mois", ge=0,
         uncertain=True)
-    event_hire_eur_per_event: UncertainNumber = described(
+    event_hire_eur_per_event: ScheduledNumber = described(
         0.0, fr="Location d'espace (événement)", en="Space hire (event)", unit="€ HT/événement",
         ge=0, uncertain=True)
     yearly_indexation_rate: UncertainNumber = described(
@@ -333,7 +345,7 @@ class RevenueLine(Section):
                 "mécénat ou dons (privés, hors subventions).",
         help_en="'own': own revenue (training, services, café); 'donation': sponsorship or "
                 "donations (private, not subsidies).")
-    annual_amount_eur: UncertainNumber = described(
+    annual_amount_eur: ScheduledNumber = described(
         fr="Montant annuel", en="Annual amount", unit="€ HT/an", ge=0, uncertain=True)
     yearly_growth_rate: UncertainNumber = described(
         0.0, fr="Croissance annuelle", en="Yearly growth", unit="taux/an", ge=-0.5, le=1,
@@ -349,14 +361,14 @@ class CostLine(Section):
     model_config = _section("Charge fixe", "Fixed cost")
 
     name: str = described(fr="Libellé", en="Name", min_length=1)
-    annual_amount_eur: UncertainNumber = described(
+    annual_amount_eur: ScheduledNumber = described(
         fr="Montant annuel", en="Annual amount", unit="€/an", ge=0, uncertain=True)
 
 
 class Costs(Section):
     model_config = _section("Charges de fonctionnement", "Operating costs")
 
-    rent_eur_per_m2_per_year: UncertainNumber = described(
+    rent_eur_per_m2_per_year: ScheduledNumber = described(
         0.0, fr="Loyer (valeur de marché)", en="Rent (market value)", unit="€/m²/an", ge=0,
         uncertain=True)
     premises_lent_free: bool = described(
@@ -373,10 +385,10 @@ class Costs(Section):
         help_en="Below-market rent granted by a public body: the rent paid is the market rent "
                 "× (1 − discount); the discount is in-kind support (funder: "
                 "public_support.premises_lent_by). No effect when premises are lent free.")
-    energy_eur_per_m2_per_year: UncertainNumber = described(
+    energy_eur_per_m2_per_year: ScheduledNumber = described(
         0.0, fr="Énergie et fluides", en="Energy and utilities", unit="€/m²/an", ge=0,
         uncertain=True)
-    consumables_eur_per_user_day: UncertainNumber = described(
+    consumables_eur_per_user_day: ScheduledNumber = described(
         0.0, fr="Consommables par journée-utilisateur", en="Consumables per user-day",
         unit="€/jour", ge=0, uncertain=True)
     yearly_indexation_rate: UncertainNumber = described(
@@ -397,10 +409,10 @@ class StaffPosition(Section):
     model_config = _section("Poste", "Staff position")
 
     role: str = described(fr="Fonction", en="Role", min_length=1)
-    fte: UncertainNumber = described(
+    fte: ScheduledNumber = described(
         fr="Équivalent temps plein", en="Full-time equivalent", unit="ETP", ge=0, le=20,
         uncertain=True)
-    loaded_annual_cost_eur: UncertainNumber = described(
+    loaded_annual_cost_eur: ScheduledNumber = described(
         fr="Coût annuel chargé d'un ETP", en="Loaded annual cost per FTE", unit="€/an/ETP", ge=0,
         uncertain=True)
     start_month: int = described(1, fr="Mois d'embauche", en="Start month", unit="mois", ge=1)

@@ -48,6 +48,7 @@ from tomlkit.items import AoT, Comment, Table
 from tierslieux_sim.scenario.distributions import _Distribution
 from tierslieux_sim.scenario.fields import field_meta
 from tierslieux_sim.scenario.paths import get_path, join_path, path_parts
+from tierslieux_sim.scenario.schedules import is_schedule
 from tierslieux_sim.scenario.schema import Meta, Scenario, tidy_source
 
 #: Widest comment line written for a source (``# `` included).
@@ -155,7 +156,8 @@ def written_entries(model: BaseModel, top_level: bool) -> Iterator[tuple[str, An
         is_section = isinstance(value, BaseModel) and not isinstance(value, _Distribution)
         is_list_of_sections = (isinstance(value, list) and bool(value)
                                and isinstance(value[0], BaseModel)
-                               and not isinstance(value[0], _Distribution))
+                               and not isinstance(value[0], _Distribution)
+                               and not is_schedule(value))  # dated steps: one key, inline
         if top_level and is_section:
             deferred.append((name, value, "table"))
         elif is_list_of_sections:

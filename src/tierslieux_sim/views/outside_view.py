@@ -22,7 +22,6 @@ the scenario sits among them and how many there are, not a probability.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -38,6 +37,7 @@ from tierslieux_sim.core.i18n import current_language, message
 from tierslieux_sim.engine.results import Results
 from tierslieux_sim.scenario.distributions import central_value
 from tierslieux_sim.scenario.reference_class import national_figure, reference_sites, site
+from tierslieux_sim.scenario.schedules import schedule_first_value
 
 #: A scenario more optimistic than this share of real sites gets a warning.
 WARNING_SHARE = 0.9
@@ -75,11 +75,6 @@ class Benchmark:
         """The real sites' names (the national census for an aggregate figure)."""
         return [site(o.slug).name if not o.slug.startswith("_") else "France Tiers-Lieux"
                 for o in self.observations]
-
-
-def schedule_first_value(value: Any) -> Any:
-    """The value at a schedule's first step, or the value itself (a number or a law)."""
-    return value[0].value if isinstance(value, list) and value else value
 
 
 def _maturity_year(results: Results) -> int:

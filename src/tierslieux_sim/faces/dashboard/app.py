@@ -41,6 +41,7 @@ from tierslieux_sim.faces.dashboard.runs import (
     run_current,
     run_scenario,
     scenario_text,
+    table_label,
     validated_scenario,
 )
 from tierslieux_sim.faces.dashboard.widgets import (
@@ -145,6 +146,7 @@ def load_into_session(scenario: Scenario) -> None:
     st.session_state["lever_ranges"] = {
         path: lever_range(path, scenario_data.get_path(data, path)) for path in LEVER_PATHS
         if scenario_data.get_path(data, path) is not None
+        and not scenario_data.is_schedule_data(scenario_data.get_path(data, path))
         and scenario_data.field_kind(*_field_of(path)) != "bool"}
 
 
@@ -349,7 +351,13 @@ def _lever_shown(key: str, value: Any, low: float, high: float, step: float, int
 def levers(language: str) -> None:
     data = st.session_state["data"]
     st.subheader(message("ui.levers", language), help=message("ui.levers_help", language))
-    present = [path for path in LEVER_PATHS if scenario_data.get_path(data, path) is not None]
+    present = [path for path in LEVER_PATHS if scenario_data.get_path(data, path) is not None
+               and not scenario_data.is_schedule_data(scenario_data.get_path(data, path))]
+    scheduled = [path for path in LEVER_PATHS
+                 if scenario_data.is_schedule_data(scenario_data.get_path(data, path))]
+    if scheduled:  # a lever would flatten dated steps into one value: none is shown for them
+        st.caption(message("ui.levers_scheduled", language, fields=", ".join(
+            table_label(path, language) for path in scheduled)))
     columns = st.columns(3)
     for index, path in enumerate(present):
         model, name = _field_of(path)

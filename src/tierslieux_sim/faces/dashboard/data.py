@@ -94,11 +94,31 @@ def _number_text(value: float) -> str:
     return text
 
 
+def is_schedule_data(value: Any) -> bool:
+    """Whether a value of the scenario's data is a schedule (a list of dated steps)."""
+    return isinstance(value, list) and bool(value) and isinstance(value[0], dict) \
+        and "from" in value[0]
+
+
+def _law_toml(value: Any) -> str:
+    """A number or a law as a TOML value (a law as its inline table)."""
+    if isinstance(value, _Distribution):
+        value = value.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_toml_scalar(item)}" for key, item in value.items()) \
+            + " }"
+    return _number_text(float(value))
+
+
 def uncertain_to_text(value: Any) -> str:
     """``12`` → ``"12"``; a PERT → ``"8 / 12 / 20"`` (min / probable / max); any other
-    distribution → its TOML inline table, e.g. ``{ dist = "lognormal", p5 = 5, p95 = 30 }``."""
+    distribution → its TOML inline table, e.g. ``{ dist = "lognormal", p5 = 5, p95 = 30 }``;
+    a schedule → its TOML array of dated steps, as in the file."""
     if value is None:
         return ""
+    if is_schedule_data(value):
+        return "[" + ", ".join(f'{{ from = "{step["from"]}", value = {_law_toml(step["value"])} }}'
+                               for step in value) + "]"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _number_text(float(value))
     if isinstance(value, _Distribution):
@@ -135,7 +155,7 @@ def text_to_uncertain(text: str) -> Any:
     if not text:
         return None
     try:
-        if text.startswith("{"):
+        if text.startswith(("{", "[")):  # a law, or a schedule of dated steps
             return tomllib.loads(f"value = {text}")["value"]
         parts = [part for part in text.split("/")]
         if len(parts) == 3:
@@ -159,6 +179,8 @@ def field_kind(model: type[BaseModel], name: str) -> str:
     if meta is not None and meta.uncertain:
         return "uncertain"
     annotation = model.model_fields[name].annotation
+    if "CountStep" in str(annotation):  # a count that may grow in stages: an int to edit
+        return "int"
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if typing.get_origin(annotation) in (typing.Union, types.UnionType) and args:
         annotation = args[0]

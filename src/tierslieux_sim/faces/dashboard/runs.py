@@ -43,7 +43,7 @@ def _field_of(path: str) -> tuple[type, str]:
     return model, str(parts[-1])
 
 
-def _table_label(path: str, language: str) -> str:
+def table_label(path: str, language: str) -> str:
     meta = field_meta(*_field_of(path))
     return meta.label(language) if meta else path
 
@@ -163,8 +163,8 @@ def validated_scenario(language: str) -> Scenario:
     refused = refused_tables()
     if refused:
         st.warning(message("ui.refused_pending", language, tables=", ".join(
-            f"« {_table_label(path, language)} »" if language == "fr"
-            else f"“{_table_label(path, language)}”" for path in refused)))
+            f"« {table_label(path, language)} »" if language == "fr"
+            else f"“{table_label(path, language)}”" for path in refused)))
     try:
         scenario = validated_data(st.session_state["data"])
     except ScenarioError as error:

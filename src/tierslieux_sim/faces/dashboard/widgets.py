@@ -202,6 +202,19 @@ def _optional(model: type[BaseModel], name: str) -> bool:
     return not field.is_required() and field.default is None
 
 
+def schedule_shown(label: str, value: list[dict[str, Any]], language: str) -> None:
+    """A value that changes at dates, read-only: its steps in words; the schedule itself is
+    changed in the scenario file (or in a table's cell), never rewritten by showing it."""
+    st.markdown(f"**{label}**")
+    st.caption(message("ui.schedule_read_only", language, steps=schedule_words(value, language)))
+
+
+def schedule_words(value: list[dict[str, Any]], language: str) -> str:
+    """``12 à partir de 2027-09 ; 15 à partir de 2029-01`` (laws: min / probable / max)."""
+    return " ; ".join(message("ui.schedule_step", language, value=scenario_data.uncertain_to_text(
+        step["value"]), month=step["from"]) for step in value)
+
+
 def plain_editor(model: type[BaseModel], name: str, path: str, data: dict, language: str) -> None:
     """Editor of a number, yes/no, text or choice field."""
     meta = field_meta(model, name)
@@ -211,6 +224,9 @@ def plain_editor(model: type[BaseModel], name: str, path: str, data: dict, langu
     key = f"{WIDGET_PREFIX}{path}"
     value = scenario_data.get_path(data, path)
     help_text = meta.help(language) or None
+    if scenario_data.is_schedule_data(value):  # dated steps: shown, changed in the file
+        schedule_shown(label_with_unit(meta, language), value, language)
+        return
     if kind == "uncertain":
         uncertain_editor(meta, path, data, language, optional=_optional(model, name))
         return
